@@ -1,0 +1,133 @@
+// Real processes for black-box tests: a stage's server.ts and client.ts, run the
+// way attendees run them (ts-node from inside the stage folder).
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+
+// How to run a .ts file. Under tap, this process already loads TypeScript through
+// tap's loader (its --import flags), which also records the children's coverage;
+// anywhere else (npm run check, the bench) it is ts-node, as attendees run it.
+const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
+  ? process.execArgv
+  : [require.resolve('ts-node/dist/bin.js')];
+const DEFAULT_WAIT_MS = 20_000;
+
+// Every process started here, so none outlives the test run, whatever happens.
+const running = new Set<Proc>();
+process.on('exit', () => {
+  for (const proc of running) proc.child.kill('SIGKILL');
+});
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class Proc {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: string[] = []; // stdout and stderr, line by line, in arrival order
+  readonly exited: Promise<Exit>;
+  private partial = { stdout: '', stderr: '' };
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly name: string, dir: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [...RUN_TS, script, ...args], {
+      cwd: dir,
+      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    });
+    running.add(this);
+    this.child.stdout.on('data', (chunk: Buffer) => this.take('stdout', chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => this.take('stderr', chunk));
+    this.child.stdin.on('error', () => {}); // writing to a process that died is not our error
+    this.exited = new Promise((resolve) => {
+      this.child.on('close', (code, signal) => {
+        running.delete(this);
+        for (const stream of ['stdout', 'stderr'] as const) {
+          if (this.partial[stream]) this.lines.push(this.partial[stream]);
+        }
+        this.wake();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get output(): string {
+    return this.lines.join('\n');
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private take(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const parts = (this.partial[stream] + chunk.toString()).split('\n');
+    this.partial[stream] = parts.pop() ?? '';
+    this.lines.push(...parts);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  // Resolve with the first line from index `from` on that matches, or reject after
+  // `ms` (or as soon as the process exits without printing it).
+  waitFor(pattern: RegExp | string, { from = 0, ms = DEFAULT_WAIT_MS } = {}): Promise<string> {
+    const matches = (line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail('timed out'), ms);
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name}: ${why} waiting for ${String(pattern)}; output so far:\n${this.output}`));
+      };
+      const check = () => {
+        const line = this.lines.slice(from).find(matches);
+        if (line !== undefined) {
+          clearTimeout(timer);
+          resolve(line);
+        } else if (!this.alive && this.child.stdout.readableEnded) {
+          fail('exited');
+        } else {
+          this.waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  // Count of lines so far that match; with waitFor(…, { from }) it lets a test
+  // look only at what arrives after a point.
+  count(pattern: RegExp): number {
+    return this.lines.filter((line) => pattern.test(line)).length;
+  }
+
+  send(line: string): void {
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  endInput(): void {
+    this.child.stdin.end();
+  }
+
+  // Ask the process to stop (SIGTERM lets it finish cleanly); kill it if it will not.
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+    if (this.alive) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+}
+
+// Start a stage's server on a free port; resolves once it prints its listening line.
+export async function startServer(dir: string, args: string[] = [], env?: NodeJS.ProcessEnv) {
+  const server = new Proc(`server (${path.basename(dir)})`, dir, 'server.ts', ['--port', '0', ...args], env);
+  const line = await server.waitFor(/Server listening on \S+:\d+/);
+  const port = Number(/:(\d+)\s*$/.exec(line)?.[1]);
+  return { server, port, address: `localhost:${port}` };
+}
+
+export function startClient(dir: string, args: string[], name = 'client', env?: NodeJS.ProcessEnv): Proc {
+  return new Proc(name, dir, 'client.ts', args, env);
+}

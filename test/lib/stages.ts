@@ -1,0 +1,23 @@
+// The workshop's stages in order, and a way to run one suite against several of them.
+import path from 'node:path';
+import t, { type Test } from 'tap';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export const STAGES = ['01-chat'] as const;
+export type StageName = (typeof STAGES)[number];
+
+type Body = (t: Test, dir: string) => Promise<void> | void;
+
+// Run `body` as a subtest for each stage from `from` to `to` (both included): a
+// suite keeps checking its behaviour in the later stages that keep it. With
+// CHAT_STAGE_DIR set (`npm run check`) it runs once, against that folder only.
+export function forStages(from: StageName, to: StageName, body: Body): void {
+  const override = process.env.CHAT_STAGE_DIR;
+  const stages = override
+    ? [path.resolve(override)]
+    : STAGES.slice(STAGES.indexOf(from), STAGES.indexOf(to) + 1).map((stage) => path.join(ROOT, stage));
+  for (const dir of stages) {
+    t.test(path.relative(ROOT, dir) || dir, async (t) => body(t, dir));
+  }
+}
