@@ -4,7 +4,15 @@ import t, { type Test } from 'tap';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-export const STAGES = ['01-chat'] as const;
+export const STAGES = [
+  '01-chat',
+  'solutions/01-add-user',
+  'solutions/02-direct-message',
+  'solutions/03-status-code',
+  'solutions/04-auth-token',
+  'solutions/05-chat-rooms',
+  'solutions/06-http-bridge',
+] as const;
 export type StageName = (typeof STAGES)[number];
 
 type Body = (t: Test, dir: string) => Promise<void> | void;
