@@ -11,9 +11,16 @@ const proto = loadChatProto();
 // channel, the HTTP/2 connection to `host` that grpc-js opens and keeps alive.
 const client = new proto.chat.Chat(host, grpc.credentials.createInsecure());
 
-const lines = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '' });
-const typed = lines[Symbol.asyncIterator](); // created now, so no early line is lost
+let lines: readline.Interface | undefined; // stdin, line by line, once we read it
 let quitting = false;
+
+function input(): readline.Interface {
+  if (!lines) {
+    lines = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '' });
+    lines.on('SIGINT', () => exit(0)); // Ctrl+C on a terminal
+  }
+  return lines;
+}
 
 // Network text goes through this before it reaches the terminal: control characters
 // (escape sequences, carriage returns, bidi overrides) are shown as text, so nobody
@@ -27,15 +34,15 @@ function printable(text: string): string {
 // Print a line without breaking what the user is typing: on a terminal, clear the
 // input line, print, then redraw the half-typed input below.
 function show(text: string): void {
-  if (lines.terminal) {
+  if (lines?.terminal) {
     readline.clearLine(process.stdout, 0);
     readline.cursorTo(process.stdout, 0);
   }
   console.log(text);
-  if (lines.terminal) lines.prompt(true);
+  if (lines?.terminal) lines.prompt(true);
 }
 
-function exit(code: number, text?: string): void {
+function exit(code: number, text?: string): never {
   quitting = true;
   if (text) show(text);
   client.close();
@@ -53,8 +60,8 @@ function send(msg: string): Promise<void> {
 }
 
 async function chat(): Promise<void> {
-  for (let line = await typed.next(); !line.done; line = await typed.next()) {
-    if (line.value.trim() !== '') await send(line.value);
+  for await (const line of input()) {
+    if (line.trim() !== '') await send(line);
   }
   exit(0); // end of input (Ctrl+D, or the end of a piped file)
 }
@@ -77,7 +84,6 @@ function listen(): void {
   });
 }
 
-lines.on('SIGINT', () => exit(0)); // Ctrl+C on a terminal
 process.once('SIGINT', () => exit(0));
 process.once('SIGTERM', () => exit(0));
 

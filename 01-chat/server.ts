@@ -17,24 +17,31 @@ const proto = loadChatProto();
 type Listener = grpc.ServerWritableStream<ListenRequest__Output, Message>;
 const listeners = new Set<Listener>();
 
+// Forget a listener: its client left, or we ended its stream.
+function leave(listener: Listener): void {
+  if (listeners.delete(listener)) console.log(`A listener left (${listeners.size} listening)`);
+}
+
 // End a Listen stream with a gRPC status; the client sees it as an error.
 function endListener(listener: Listener, code: grpc.status, details: string): void {
-  listeners.delete(listener);
+  leave(listener);
   listener.emit('error', { code, details });
 }
 
-function broadcast(message: Message): void {
-  for (const listener of listeners) {
-    // write() queues the message and returns false once the client is not keeping
-    // up (backpressure). A slow client catches up later; one that stops reading
-    // would make its queue, and our memory, grow for ever. So we cap the queue.
-    if (listener.writableLength >= MAX_QUEUED) {
-      console.log(`A listener stopped reading; cut off after ${MAX_QUEUED} queued messages`);
-      endListener(listener, grpc.status.RESOURCE_EXHAUSTED, 'you are not reading; too many messages queued');
-    } else {
-      listener.write(message);
-    }
+function deliver(listener: Listener, message: Message): void {
+  // write() queues the message and returns false once the client is not keeping
+  // up (backpressure). A slow client catches up later; one that stops reading
+  // would make its queue, and our memory, grow for ever. So we cap the queue.
+  if (listener.writableLength >= MAX_QUEUED) {
+    console.log(`A listener stopped reading; cut off after ${MAX_QUEUED} queued messages`);
+    endListener(listener, grpc.status.RESOURCE_EXHAUSTED, 'you are not reading; too many messages queued');
+  } else {
+    listener.write(message);
   }
+}
+
+function broadcast(message: Message): void {
+  for (const listener of listeners) deliver(listener, message);
 }
 
 // A problem with a request: the caller gets INVALID_ARGUMENT and this text.
@@ -64,10 +71,9 @@ const handlers: ChatHandlers = {
     // Send the response headers now, so the client knows it is subscribed.
     call.sendMetadata(new grpc.Metadata());
     console.log(`A listener joined (${listeners.size} listening)`);
-    // 'cancelled' fires when the client cancels or its connection drops.
-    call.on('cancelled', () => {
-      if (listeners.delete(call)) console.log(`A listener left (${listeners.size} listening)`);
-    });
+    // 'cancelled' fires when the call is over: the client cancelled, its
+    // connection dropped, or the stream ended with a status.
+    call.on('cancelled', () => leave(call));
   },
 };
 
