@@ -2,6 +2,7 @@
 import readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { loadChatProto, readFlag } from './common';
+import type { Message__Output } from './generated/chat/Message';
 
 const USAGE = 'Usage: npx ts-node client.ts [--host host:port]  (default localhost:50051)';
 const host = readFlag('host', 'localhost:50051', USAGE, /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/);
@@ -22,23 +23,23 @@ function input(): readline.Interface {
   return lines;
 }
 
-// Network text goes through this before it reaches the terminal: control characters
-// (escape sequences, carriage returns, bidi overrides) are shown as text, so nobody
-// can clear, recolour or fake lines on someone else's screen.
+// Control characters (escape sequences, carriage returns, bidi overrides) shown as
+// text. Messages, names and error details come from the network: printed raw, they
+// could clear, recolour or fake lines on someone else's screen.
 function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
     c <= '\u00ff' ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16)}`,
   );
 }
 
-// Print a line without breaking what the user is typing: on a terminal, clear the
-// input line, print, then redraw the half-typed input below.
+// Print a line, made printable, without breaking what the user is typing: on a
+// terminal, clear the input line, print, then redraw the half-typed input below.
 function show(text: string): void {
   if (lines?.terminal) {
     readline.clearLine(process.stdout, 0);
     readline.cursorTo(process.stdout, 0);
   }
-  console.log(text);
+  console.log(printable(text));
   if (lines?.terminal) lines.prompt(true);
 }
 
@@ -73,7 +74,7 @@ function listen(): void {
     show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
     void chat();
   });
-  stream.on('data', (message: { msg: string }) => show(`>>> ${printable(message.msg)}`));
+  stream.on('data', (message: Message__Output) => show(`>>> ${message.msg}`));
   // The stream ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.
   stream.on('error', (error: grpc.ServiceError) => {

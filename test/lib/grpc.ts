@@ -30,7 +30,11 @@ export class RawClient {
     const methods = definition[service];
     if (!isService(methods)) throw new Error(`${protoPath} defines no service ${service}`);
     this.methods = methods;
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
+    // A connection of its own (not shared with other clients in this process), so
+    // each RawClient is a separate peer to the server, like a separate program.
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
   }
 
   private method(name: string): protoLoader.MethodDefinition<Fields, Fields> {

@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface MessageResponse {
+  'msg'?: (string);
+}
+
+export interface MessageResponse__Output {
+  'msg': (string);
+}

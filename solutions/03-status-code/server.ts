@@ -1,0 +1,192 @@
+// server.ts: the chat server. Start it with `npx ts-node server.ts [--port N]`.
+import * as grpc from '@grpc/grpc-js';
+import { loadChatProto, readFlag } from './common';
+import type { ChatHandlers } from './generated/chat/Chat';
+import type { ListenRequest__Output } from './generated/chat/ListenRequest';
+import type { Message } from './generated/chat/Message';
+// The enum's values, generated from chat.proto: Code.ADDED, Code.TAKEN.
+import { _chat_MessageResponse_Code as Code } from './generated/chat/MessageResponse';
+
+const USAGE = 'Usage: npx ts-node server.ts [--port N]  (default 50051; 0 picks a free port)';
+const MAX_MESSAGE_BYTES = 4096; // the longest chat message we accept
+const MAX_REQUEST_BYTES = 64 * 1024; // grpc-js refuses bigger requests before reading them
+const MAX_QUEUED = 1000; // messages waiting for one slow listener before we cut it off
+const MAX_USERNAME_CHARS = 32;
+
+const port = Number(readFlag('port', '50051', USAGE, /^\d{1,5}$/));
+const proto = loadChatProto();
+
+// Every open Listen stream. A message is written to each of them.
+type Listener = grpc.ServerWritableStream<ListenRequest__Output, Message>;
+const listeners = new Set<Listener>();
+// Who is in the chat. A user belongs to the client that added the name: its peer
+// address (host:port), the same for every call on one channel. So nobody else can
+// post under that name, and its Listen stream is where direct messages go.
+interface User {
+  name: string;
+  peer: string;
+  listener?: Listener;
+}
+const users = new Map<string, User>(); // by username
+const callers = new Map<string, User>(); // by peer: who is calling
+
+// The user's client has gone: the name is free again.
+function release(user: User): void {
+  users.delete(user.name);
+  callers.delete(user.peer);
+  console.log(`Released user ${user.name} (${users.size} users)`);
+}
+
+// Forget a listener: its client left, or we ended its stream.
+function leave(listener: Listener): void {
+  if (listeners.delete(listener)) console.log(`A listener left (${listeners.size} listening)`);
+}
+
+// End a Listen stream with a gRPC status; the client sees it as an error.
+function endListener(listener: Listener, code: grpc.status, details: string): void {
+  leave(listener);
+  listener.emit('error', { code, details });
+}
+
+function deliver(listener: Listener, message: Message): void {
+  // write() queues the message and returns false once the client is not keeping
+  // up (backpressure). A slow client catches up later; one that stops reading
+  // would make its queue, and our memory, grow for ever. So we cap the queue.
+  if (listener.writableLength >= MAX_QUEUED) {
+    console.log(`A listener stopped reading; cut off after ${MAX_QUEUED} queued messages`);
+    endListener(listener, grpc.status.RESOURCE_EXHAUSTED, 'you are not reading; too many messages queued');
+  } else {
+    listener.write(message);
+  }
+}
+
+function broadcast(message: Message): void {
+  for (const listener of listeners) deliver(listener, message);
+}
+
+// A problem with a request: the caller gets INVALID_ARGUMENT and this text.
+function checkMessage(text: string): string | undefined {
+  if (text.trim() === '') return 'message is empty';
+  if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
+    return `message is longer than ${MAX_MESSAGE_BYTES} bytes`;
+  }
+  return undefined;
+}
+
+function checkUsername(name: string): string | undefined {
+  if (name === '') return 'username is empty';
+  if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
+  if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
+  return undefined;
+}
+
+const handlers: ChatHandlers = {
+  // Unary RPC: read the request, answer through the callback (error first).
+  SendMessage(call, callback) {
+    const problem = checkMessage(call.request.msg);
+    if (problem) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
+      return;
+    }
+    // The sender is whoever added a name from this peer, whatever the request's
+    // user field says: that is what stops people posting as someone else.
+    const sender = callers.get(call.getPeer());
+    if (!sender) {
+      callback({ code: grpc.status.FAILED_PRECONDITION, details: 'add a user first' });
+      return;
+    }
+    const message = { msg: call.request.msg, user: { username: sender.name } };
+    // "@bob hi" goes to bob alone. Never fall back to broadcasting it.
+    const target = /^@(\S+)/.exec(call.request.msg)?.[1];
+    if (target === undefined) {
+      broadcast(message);
+      callback(null, { msg: 'Sent message' });
+      return;
+    }
+    const recipient = users.get(target)?.listener;
+    if (!recipient) {
+      callback({ code: grpc.status.NOT_FOUND, details: `no user named ${target}` });
+      return;
+    }
+    deliver(recipient, message);
+    callback(null, { msg: `Sent direct message to ${target}` });
+  },
+
+  AddUser(call, callback) {
+    const username = call.request.username.trim();
+    const problem = checkUsername(username);
+    if (problem) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
+      return;
+    }
+    // One name per client (peer).
+    const peer = call.getPeer();
+    const mine = callers.get(peer);
+    if (mine) {
+      callback({ code: grpc.status.FAILED_PRECONDITION, details: `you are already ${mine.name}` });
+      return;
+    }
+    // A taken name is a normal answer, not an error: the client just asks again.
+    if (users.has(username)) {
+      callback(null, { msg: 'Username taken, please choose another.', code: Code.TAKEN });
+      return;
+    }
+    const user: User = { name: username, peer };
+    users.set(username, user);
+    callers.set(peer, user);
+    console.log(`Added user ${username} (${users.size} users)`);
+    callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
+  },
+
+  // Server-streaming RPC: keep `call` and write to it until the client leaves.
+  Listen(call) {
+    const peer = call.getPeer();
+    const user = callers.get(peer);
+    if (user) user.listener = call;
+    listeners.add(call);
+    // Send the response headers now, so the client knows it is subscribed.
+    call.sendMetadata(new grpc.Metadata());
+    console.log(`A listener joined (${listeners.size} listening)`);
+    // 'cancelled' fires when the call is over: the client cancelled, its
+    // connection dropped, or the stream ended with a status.
+    call.on('cancelled', () => {
+      leave(call);
+      // Quit, crash or lost network: the user's stream ended, so free the name.
+      const owner = callers.get(peer);
+      if (owner && owner.listener === call) release(owner);
+    });
+  },
+};
+
+const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+server.addService(proto.chat.Chat.service, handlers);
+
+// Ctrl+C (SIGINT) or SIGTERM: tell every listener, then stop.
+function shutDown(): void {
+  console.log('Shutting down');
+  for (const listener of listeners) {
+    endListener(listener, grpc.status.UNAVAILABLE, 'server shutting down');
+  }
+  server.tryShutdown(() => process.exit(0));
+  // A client that stopped reading cannot take its last message; don't wait for it.
+  setTimeout(() => {
+    server.forceShutdown();
+    process.exit(0);
+  }, 1500).unref();
+}
+process.once('SIGINT', shutDown);
+process.once('SIGTERM', shutDown);
+
+// 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
+// credentials keep the workshop simple; real deployments use TLS.
+server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+  if (error) {
+    console.error(
+      error.message.includes('EADDRINUSE')
+        ? `Port ${port} is already in use — is another server running? Use --port to pick another.`
+        : `Cannot listen on port ${port}: ${error.message}`,
+    );
+    process.exit(1);
+  }
+  console.log(`Server listening on 0.0.0.0:${boundPort}`);
+});

@@ -1,0 +1,51 @@
+// What the chat suites do over and over, bound to one test so that everything it
+// starts is stopped when that test ends.
+import path from 'node:path';
+import type { Test } from 'tap';
+import { RawClient, type LoadOptions } from './grpc';
+import { Proc, startClient, startServer } from './processes';
+import { ROOT } from './stages';
+
+export const CONNECTED = /Type a message/;
+export const ASKED_NAME = /Pick a username/;
+
+// A client built from a contract of the Python workshop (test/fixtures/python-workshop).
+export const pythonProto = (stage: string) => path.join(ROOT, 'test/fixtures/python-workshop', `${stage}.proto`);
+
+export function chat(t: Test, dir: string) {
+  return {
+    async server() {
+      const started = await startServer(dir);
+      t.teardown(() => started.server.stop());
+      return started;
+    },
+
+    client(address: string, name = 'client', args: string[] = []): Proc {
+      const client = startClient(dir, ['--host', address, ...args], name);
+      t.teardown(() => client.stop());
+      return client;
+    },
+
+    // A client of 01-chat: connected and ready for input.
+    async connect(address: string, name = 'client'): Promise<Proc> {
+      const client = this.client(address, name);
+      await client.waitFor(CONNECTED);
+      return client;
+    },
+
+    // A client of a stage with usernames: it answers the name prompt and is in the chat.
+    async joinAs(address: string, username: string): Promise<Proc> {
+      const client = this.client(address, username);
+      await client.waitFor(ASKED_NAME);
+      client.send(username);
+      await client.waitFor(CONNECTED);
+      return client;
+    },
+
+    raw(address: string, protoPath = path.join(dir, 'chat.proto'), options?: LoadOptions): RawClient {
+      const client = new RawClient(protoPath, 'chat.Chat', address, options);
+      t.teardown(() => client.close());
+      return client;
+    },
+  };
+}
