@@ -51,6 +51,7 @@ forStages('solutions/01-add-user', 'solutions/03-status-code', (t, dir) => {
       ['x'.repeat(33), /32 characters/],
       ['evil\u001b[2J', /control characters/],
       ['line\nbreak', /control characters/],
+      ['two words', /one word/],
     ];
     for (const [username, reason] of cases) {
       const status = await statusOf(raw.unary('AddUser', { username }));

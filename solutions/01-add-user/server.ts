@@ -60,6 +60,7 @@ function checkUsername(name: string): string | undefined {
   if (name === '') return 'username is empty';
   if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
   if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
+  if (/\s/.test(name)) return 'username must be one word, without spaces';
   return undefined;
 }
 

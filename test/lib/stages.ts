@@ -18,14 +18,17 @@ export type StageName = (typeof STAGES)[number];
 type Body = (t: Test, dir: string) => Promise<void> | void;
 
 // Run `body` as a subtest for each stage from `from` to `to` (both included): a
-// suite keeps checking its behaviour in the later stages that keep it. With
-// CHAT_STAGE_DIR set (`npm run check`) it runs once, against that folder only.
+// suite keeps checking its behaviour in the later stages that keep it.
+// `npm run check` sets CHAT_STAGE_DIR (the folder to test) and CHAT_CHECK_STAGE
+// (the stage it should now match): then a block runs once, against that folder,
+// if that stage is in its range.
 export function forStages(from: StageName, to: StageName, body: Body): void {
-  const override = process.env.CHAT_STAGE_DIR;
-  const stages = override
-    ? [path.resolve(override)]
-    : STAGES.slice(STAGES.indexOf(from), STAGES.indexOf(to) + 1).map((stage) => path.join(ROOT, stage));
-  for (const dir of stages) {
+  const range = STAGES.slice(STAGES.indexOf(from), STAGES.indexOf(to) + 1);
+  const folder = process.env.CHAT_STAGE_DIR;
+  const target = process.env.CHAT_CHECK_STAGE;
+  if (folder && target && !range.some((stage) => stage === target)) return;
+  const dirs = folder ? [path.resolve(folder)] : range.map((stage) => path.join(ROOT, stage));
+  for (const dir of dirs) {
     t.test(path.relative(ROOT, dir) || dir, async (t) => body(t, dir));
   }
 }
