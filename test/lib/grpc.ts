@@ -37,6 +37,10 @@ export class RawClient {
     });
   }
 
+  has(name: string): boolean {
+    return name in this.methods;
+  }
+
   private method(name: string): protoLoader.MethodDefinition<Fields, Fields> {
     const method = this.methods[name];
     if (!method) throw new Error(`the service has no method ${name}`);

@@ -1,6 +1,7 @@
 // Real processes for black-box tests: a stage's server.ts and client.ts, run the
 // way attendees run them (ts-node from inside the stage folder).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 // How to run a .ts file. Under tap, this process already loads TypeScript through
@@ -100,6 +101,12 @@ export class Proc {
   // look only at what arrives after a point.
   count(pattern: RegExp): number {
     return this.lines.filter((line) => pattern.test(line)).length;
+  }
+
+  // Resident memory of the process now, in bytes (Linux: /proc/<pid>/status).
+  rssBytes(): number {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
   }
 
   send(line: string): void {
