@@ -1,0 +1,12 @@
+// Original file: chat.proto
+
+
+export interface LoginRequest {
+  'password'?: (string);
+  'name'?: (string);
+}
+
+export interface LoginRequest__Output {
+  'password': (string);
+  'name': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface LogoutRequest {
+  'token'?: (string);
+}
+
+export interface LogoutRequest__Output {
+  'token': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface StreamRequest {
+  'message'?: (string);
+}
+
+export interface StreamRequest__Output {
+  'message': (string);
+}
