@@ -373,15 +373,19 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
 
   t.test('describe.ts: one clear line for each mistake', async (t) => {
     const { address } = await setup();
+    const create = ['--rpc', 'rpc.ChatService.CreateChatRoom', '--data'];
     const cases: Array<[string[], RegExp]> = [
       [['--rpc', 'rpc.Nope.Create'], /^The server has no service rpc\.Nope\. It has: .*rpc\.ChatService/],
       [['--rpc', 'rpc.ChatService.Nope'], /^rpc\.ChatService has no method Nope\. It has: Chat, CreateChatRoom/],
-      [['--rpc', 'rpc.ChatService.Chat'], /^rpc\.ChatService\.Chat is a streaming method .*unary methods only/],
-      [['--rpc', 'rpc.ChatService.CreateChatRoom', '--data', '{"private": tru'], /^--data is not valid JSON/],
-      [['--rpc', 'rpc.ChatService.CreateChatRoom', '--data', '[true]'], /^--data must be a JSON object/],
-      [['--rpc', 'rpc.ChatService.CreateChatRoom', '--data', '{"secret": true}'], /^--data: rpc\.CreateChatRoomRequest has no field secret/],
-      [['--rpc', 'rpc.ChatService.CreateChatRoom', '--data', '{"private": "yes"}'], /^--data does not fit .*private: boolean expected/],
-      [['--rpc', 'rpc.ChatService.DeleteChatRoom', '--data', '{"room_id": "gone"}'], /^rpc\.ChatService\.DeleteChatRoom failed: NOT_FOUND: room gone does not exist$/],
+      [['--rpc', 'rpc.ChatService.Chat'], /^rpc\.ChatService\.Chat is a streaming method .*unary ones only/],
+      [[...create, '{"private": tru'], /^--data is not valid JSON/],
+      [[...create, '[true]'], /^--data must be a JSON object/],
+      [[...create, '{"secret": true}'], /^--data: rpc\.CreateChatRoomRequest has no field secret/],
+      [[...create, '{"private": "yes"}'], /^--data does not fit .*private: boolean expected/],
+      [
+        ['--rpc', 'rpc.ChatService.DeleteChatRoom', '--data', '{"room_id": "gone"}'],
+        /^rpc\.ChatService\.DeleteChatRoom failed: NOT_FOUND: room gone does not exist$/,
+      ],
     ];
     const results = await Promise.all(cases.map(([args]) => run('describe.ts', ['--host', address, ...args])));
     results.forEach(({ code, output }, i) => {
@@ -453,7 +457,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
       ['client.ts', ['--private']],
       ['describe.ts', ['--rpc', 'NoMethod']],
       ['describe.ts', ['--host', 'a b:1']],
-      ['describe.ts', ['extra']],
+      ['describe.ts', ['--data', '{}']],
     ];
     const [help, missing, notPem, noCa, ...results] = await Promise.all([
       run('describe.ts', ['--help']),
@@ -490,7 +494,10 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
     const { address } = await setup();
     const chat = raw(address);
     await Promise.all(Array.from({ length: 1000 }, () => createRoom(chat, true)));
-    t.same(await statusOf(createRoom(chat)), { code: grpc.status.RESOURCE_EXHAUSTED, details: 'there are already 1000 rooms' });
+    t.same(await statusOf(createRoom(chat)), {
+      code: grpc.status.RESOURCE_EXHAUSTED,
+      details: 'there are already 1000 rooms',
+    });
     const refused = await run('client.ts', ['--host', address, '--create']);
     t.equal(refused.code, 1);
     t.match(refused.output, 'Cannot create a room: there are already 1000 rooms');

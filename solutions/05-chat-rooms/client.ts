@@ -13,7 +13,8 @@ import type { ListChatRoomsResponse__Output } from './generated/rpc/ListChatRoom
 import type { Message__Output } from './generated/rpc/Message';
 
 const USAGE =
-  'Usage: npx ts-node client.ts [--host host:port] [--create [--private]] [--tls [--ca FILE]]  (default localhost:8080, plaintext; --insecure is accepted and changes nothing)';
+  'Usage: npx ts-node client.ts [--host host:port] [--create [--private]] [--tls [--ca FILE]]' +
+  '  (default localhost:8080, plaintext; --insecure is accepted and changes nothing)';
 const DEADLINE_MS = 5000;
 
 const flags = parseFlags(
@@ -125,7 +126,8 @@ function pickRoom(rooms: string[]) {
     if (/^\d{1,3}$/.test(answer)) {
       const index = Number(answer);
       if (index >= 1 && index <= rooms.length) return { value: rooms[index - 1] };
-      return rooms.length > 0 ? `Enter a number from 1 to ${rooms.length}, or a room id` : 'No room has a number: enter a room id';
+      if (rooms.length === 0) return 'No room has a number: enter a room id';
+      return `Enter a number from 1 to ${rooms.length}, or a room id`;
     }
     return /^\S{1,64}$/.test(answer) ? { value: answer } : 'Enter a room number from the list, or a room id';
   };
@@ -185,7 +187,9 @@ async function main(): Promise<void> {
     console.log(printable(room.room_id)); // only the id, so scripts can capture it
     exit(0);
   }
-  const { chat_rooms } = await unary<ListChatRoomsResponse__Output>('list the rooms', (options, done) => client.ListChatRooms({}, options, done));
+  const { chat_rooms } = await unary<ListChatRoomsResponse__Output>('list the rooms', (options, done) =>
+    client.ListChatRooms({}, options, done),
+  );
   const rooms = chat_rooms.map((room) => room.room_id);
   if (rooms.length === 0) {
     console.log('No public chat rooms. Create one with `npx ts-node client.ts --create`, or enter a private room id.');

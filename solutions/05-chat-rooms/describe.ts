@@ -29,7 +29,8 @@ declare module 'protobufjs' {
 }
 
 const USAGE =
-  "Usage: npx ts-node describe.ts [--host host:port] [--rpc package.Service.Method [--data '{JSON}']] [--tls [--ca FILE]]  (default localhost:8080; without --rpc it lists what the server offers)";
+  "Usage: npx ts-node describe.ts [--host host:port] [--rpc package.Service.Method [--data '{JSON}']] [--tls [--ca FILE]]" +
+  '  (default localhost:8080; without --rpc it lists what the server offers)';
 const DEADLINE_MS = 10_000;
 
 const flags = parseFlags(
@@ -38,7 +39,7 @@ const flags = parseFlags(
       options: {
         host: { type: 'string', default: 'localhost:8080' },
         rpc: { type: 'string' },
-        data: { type: 'string', default: '{}' },
+        data: { type: 'string' },
         tls: { type: 'boolean', default: false },
         ca: { type: 'string' },
         insecure: { type: 'boolean' }, // plaintext is the default anyway
@@ -49,11 +50,13 @@ const flags = parseFlags(
 );
 const host = flags.host;
 if (!HOST_PATTERN.test(host)) usageError(`Invalid --host ${host}`, USAGE);
+if (flags.data !== undefined && flags.rpc === undefined) usageError('--data goes with --rpc', USAGE);
 const target = flags.rpc === undefined ? undefined : splitRpc(flags.rpc);
-const data = target === undefined ? {} : parseData(flags.data);
+const data = parseData(flags.data ?? '{}');
 
 // "rpc.ChatService.CreateChatRoom" or, as grpcurl writes it, "rpc.ChatService/CreateChatRoom".
-function splitRpc(rpc: string): { service: string; method: string } {
+type Target = { service: string; method: string };
+function splitRpc(rpc: string): Target {
   const match = /^([A-Za-z_][\w.]*)[./]([A-Za-z_]\w*)$/.exec(rpc);
   if (!match) return usageError(`--rpc ${rpc} is not of the form package.Service.Method`, USAGE);
   return { service: match[1], method: match[2] };
@@ -98,12 +101,16 @@ function reflectionMethod(version: 'v1' | 'v1alpha'): ReflectionMethod {
 
 class Reflection {
   private readonly stream: grpc.ClientDuplexStream<ServerReflectionRequest, ServerReflectionResponse__Output>;
-  private readonly waiting: Array<{ resolve: (r: ServerReflectionResponse__Output) => void; reject: (s: grpc.StatusObject) => void }> = [];
-  readonly files = new Map<string, Uint8Array>(); // every file descriptor received, by file name
+  private readonly waiting: Array<{
+    resolve: (response: ServerReflectionResponse__Output) => void;
+    reject: (status: grpc.StatusObject) => void;
+  }> = [];
+  private readonly files = new Map<string, protobuf.Message>(); // every file descriptor received, by name
 
   constructor(client: grpc.Client, method: ReflectionMethod) {
     // A generic client call: the path, how to encode the request and decode the response.
-    this.stream = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, new grpc.Metadata(), {
+    const { path, requestSerialize, responseDeserialize } = method;
+    this.stream = client.makeBidiStreamRequest(path, requestSerialize, responseDeserialize, new grpc.Metadata(), {
       deadline: Date.now() + DEADLINE_MS,
     });
     // Answers come in the order of the questions.
@@ -136,18 +143,17 @@ class Reflection {
   async fetchFileContaining(symbol: string): Promise<void> {
     const response = await this.ask({ fileContainingSymbol: symbol });
     for (const bytes of response.fileDescriptorResponse?.fileDescriptorProto ?? []) {
-      const file = descriptor.FileDescriptorProto.decode(bytes) as protobuf.Message & { name?: string };
-      this.files.set(file.name ?? `#${this.files.size}`, bytes);
+      // Each one is a serialized google.protobuf.FileDescriptorProto: decode it with
+      // that type, which protobufjs/ext/descriptor provides.
+      const file = descriptor.FileDescriptorProto.decode(bytes) as protobuf.Message & { name: string };
+      this.files.set(file.name, file);
     }
   }
 
   // All the descriptors received so far, as a protobufjs Root: the same kind of
   // object protobufjs builds when it parses .proto files.
   root(): protobuf.Root {
-    const set = descriptor.FileDescriptorSet.create({
-      file: [...this.files.values()].map((bytes) => descriptor.FileDescriptorProto.decode(bytes)),
-    });
-    return protobuf.Root.fromDescriptor(set);
+    return protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
   }
 
   end(): void {
@@ -155,7 +161,7 @@ class Reflection {
   }
 }
 
-// Servers from before 2023 often offer only the older v1alpha reflection: try v1 first.
+// Older servers often offer only the v1alpha version of reflection: try v1 first.
 async function connect(client: grpc.Client): Promise<{ reflection: Reflection; services: string[] }> {
   for (const version of ['v1', 'v1alpha'] as const) {
     const reflection = new Reflection(client, reflectionMethod(version));
@@ -182,8 +188,9 @@ function typeName(type: protobuf.Type | null, fallback: string): string {
 }
 
 function signature(method: protobuf.Method): string {
-  const request = `${method.requestStream ? 'stream ' : ''}${typeName(method.resolvedRequestType, method.requestType)}`;
-  const response = `${method.responseStream ? 'stream ' : ''}${typeName(method.resolvedResponseType, method.responseType)}`;
+  const stream = (streaming: boolean | undefined) => (streaming ? 'stream ' : '');
+  const request = stream(method.requestStream) + typeName(method.resolvedRequestType, method.requestType);
+  const response = stream(method.responseStream) + typeName(method.resolvedResponseType, method.responseType);
   return `rpc ${method.name}(${request}) returns (${response})`;
 }
 
@@ -209,7 +216,7 @@ async function list(reflection: Reflection, services: string[]): Promise<void> {
 
 // ---- Steps 2 to 4: find the method, build the request, call ---------------------
 
-async function call(client: grpc.Client, reflection: Reflection, services: string[], rpc: { service: string; method: string }) {
+async function call(client: grpc.Client, reflection: Reflection, services: string[], rpc: Target): Promise<void> {
   if (!services.includes(rpc.service)) {
     fail(`The server has no service ${rpc.service}. It has: ${services.map(printable).join(', ')}`);
   }
@@ -218,7 +225,7 @@ async function call(client: grpc.Client, reflection: Reflection, services: strin
   const method = Object.hasOwn(service.methods, rpc.method) ? service.methods[rpc.method] : undefined;
   if (!method) fail(`${rpc.service} has no method ${rpc.method}. It has: ${Object.keys(service.methods).join(', ')}`);
   if (method.requestStream || method.responseStream) {
-    fail(`${rpc.service}.${rpc.method} is a streaming method (${signature(method)}); describe.ts calls unary methods only.`);
+    fail(`${rpc.service}.${rpc.method} is a streaming method (${signature(method)}); describe.ts calls unary ones only.`);
   }
   const requestType = method.resolvedRequestType;
   const responseType = method.resolvedResponseType;
@@ -226,7 +233,9 @@ async function call(client: grpc.Client, reflection: Reflection, services: strin
 
   // Step 3: the JSON must fit the request type: known fields, right kinds of values.
   const unknown = Object.keys(data).filter((key) => !Object.hasOwn(requestType.fields, key));
-  if (unknown.length > 0) fail(`--data: ${typeName(requestType, '')} has no field ${unknown.join(', ')}. Its fields: ${fieldsOf(requestType)}`);
+  if (unknown.length > 0) {
+    fail(`--data: ${typeName(requestType, '')} has no field ${unknown.join(', ')}. Its fields: ${fieldsOf(requestType)}`);
+  }
   const problem = requestType.verify(data);
   if (problem) fail(`--data does not fit ${fieldsOf(requestType)}: ${problem}`);
   const request = requestType.fromObject(data);
@@ -241,12 +250,13 @@ async function call(client: grpc.Client, reflection: Reflection, services: strin
       new grpc.Metadata(),
       { deadline: Date.now() + DEADLINE_MS },
       (error, reply) => {
-        if (error || !reply) fail(`${rpc.service}.${rpc.method} failed: ${statusName(error?.code ?? grpc.status.UNKNOWN)}: ${printable(error?.details ?? 'no response')}`);
-        resolve(reply);
+        if (error) fail(`${rpc.service}.${rpc.method} failed: ${statusName(error.code)}: ${printable(error.details)}`);
+        resolve(reply as protobuf.Message); // no error: grpc-js hands us the decoded response
       },
     );
   });
-  console.log(JSON.stringify(responseType.toObject(response, { longs: String, enums: String, bytes: String, defaults: true }), null, 2));
+  const json = responseType.toObject(response, { longs: String, enums: String, bytes: String, defaults: true });
+  console.log(JSON.stringify(json, null, 2));
 }
 
 async function main(): Promise<void> {

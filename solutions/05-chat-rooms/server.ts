@@ -12,7 +12,8 @@ import type { JoinChat__Output } from './generated/rpc/JoinChat';
 import { cutOff, Rooms, SERVER_NAME, type Member, type Room } from './rooms';
 
 const USAGE =
-  'Usage: npx ts-node server.ts [--port N] [--cert FILE --key FILE]  (default port 8080; 0 picks a free one; --cert and --key serve TLS)';
+  'Usage: npx ts-node server.ts [--port N] [--cert FILE --key FILE]' +
+  '  (default port 8080; 0 picks a free one; --cert and --key serve TLS)';
 const MAX_MESSAGE_BYTES = 4096; // the longest chat message we pass on
 const MAX_NAME_BYTES = 64;
 const MAX_ROOM_ID_LENGTH = 64; // ours have 20 characters; this only bounds what we echo back
@@ -180,12 +181,12 @@ function credentials(): grpc.ServerCredentials {
 }
 
 server.bindAsync(`0.0.0.0:${port}`, credentials(), (error, boundPort) => {
+  if (error?.message.includes('EADDRINUSE')) {
+    fail(`Port ${port} is already in use — is another server running? Use --port to pick another.`);
+  }
   if (error) {
-    fail(
-      error.message.includes('EADDRINUSE')
-        ? `Port ${port} is already in use — is another server running? Use --port to pick another.`
-        : `Cannot listen on port ${port}: ${error.message}${flags.cert ? ' (are --cert and --key a PEM certificate and its key?)' : ''}`,
-    );
+    const hint = flags.cert === undefined ? '' : ' (are --cert and --key a PEM certificate and its key?)';
+    fail(`Cannot listen on port ${port}: ${error.message}${hint}`);
   }
   console.log(`Server listening on 0.0.0.0:${boundPort}`);
 });
