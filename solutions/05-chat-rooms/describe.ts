@@ -1,0 +1,271 @@
+// describe.ts: call a gRPC server's methods knowing nothing of them in advance: no
+// .proto file, no generated code. Everything comes from the server's reflection
+// service, as with grpcurl or Postman.
+//
+//   npx ts-node describe.ts --host localhost:8080        lists services and methods
+//   npx ts-node describe.ts --rpc rpc.ChatService.CreateChatRoom --data '{"private": true}'
+//
+// The steps: (1) fetch descriptors (the compiled form of .proto files) through
+// reflection; (2) find the method descriptor; (3) build the request message from
+// its type and the JSON; (4) call the method and decode the answer the same way.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import * as protobuf from 'protobufjs';
+import * as descriptor from 'protobufjs/ext/descriptor';
+// Types that @grpc/reflection generated from the reflection .proto. v1 and v1alpha
+// have the same messages, so these serve both.
+import type { ServerReflectionRequest } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionRequest';
+import type { ServerReflectionResponse__Output } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionResponse';
+import { channelCredentials, fail, HOST_PATTERN, parseFlags, printable, statusName, usageError } from './cli';
+
+// Importing protobufjs/ext/descriptor adds Root.fromDescriptor to protobufjs at run
+// time; its type declarations leave it out, so we declare it here.
+declare module 'protobufjs' {
+  namespace Root {
+    function fromDescriptor(fileDescriptorSet: Message | Uint8Array): Root;
+  }
+}
+
+const USAGE =
+  "Usage: npx ts-node describe.ts [--host host:port] [--rpc package.Service.Method [--data '{JSON}']] [--tls [--ca FILE]]" +
+  '  (default localhost:8080; without --rpc it lists what the server offers)';
+const DEADLINE_MS = 10_000;
+
+const flags = parseFlags(
+  () =>
+    parseArgs({
+      options: {
+        host: { type: 'string', default: 'localhost:8080' },
+        rpc: { type: 'string' },
+        data: { type: 'string' },
+        tls: { type: 'boolean', default: false },
+        ca: { type: 'string' },
+        insecure: { type: 'boolean' }, // plaintext is the default anyway
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  USAGE,
+);
+const host = flags.host;
+if (!HOST_PATTERN.test(host)) usageError(`Invalid --host ${host}`, USAGE);
+if (flags.data !== undefined && flags.rpc === undefined) usageError('--data goes with --rpc', USAGE);
+const target = flags.rpc === undefined ? undefined : splitRpc(flags.rpc);
+const data = parseData(flags.data ?? '{}');
+
+// "rpc.ChatService.CreateChatRoom" or, as grpcurl writes it, "rpc.ChatService/CreateChatRoom".
+type Target = { service: string; method: string };
+function splitRpc(rpc: string): Target {
+  const match = /^([A-Za-z_][\w.]*)[./]([A-Za-z_]\w*)$/.exec(rpc);
+  if (!match) return usageError(`--rpc ${rpc} is not of the form package.Service.Method`, USAGE);
+  return { service: match[1], method: match[2] };
+}
+
+// The request as JSON: checked now, before we contact anyone.
+function parseData(json: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return fail(`--data is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('--data must be a JSON object, such as {"private": true}');
+  }
+  return value as Record<string, unknown>;
+}
+
+// ---- Step 1: descriptors through server reflection ----------------------------
+
+// Reflection is itself a gRPC service, grpc.reflection.v1.ServerReflection, with one
+// bidirectional method: we write questions, the server writes one answer to each.
+// Its .proto ships inside @grpc/reflection; that is the tool's own transport, not
+// knowledge of the server we are describing.
+type ReflectionMethod = protoLoader.MethodDefinition<
+  ServerReflectionRequest,
+  unknown,
+  unknown,
+  ServerReflectionResponse__Output
+>;
+
+function reflectionMethod(version: 'v1' | 'v1alpha'): ReflectionMethod {
+  const packageDir = path.dirname(require.resolve('@grpc/reflection/package.json'));
+  const file = path.join(packageDir, 'build/proto/grpc/reflection', version, 'reflection.proto');
+  // The options @grpc/reflection generated its types with (bytes arrive as Buffers,
+  // which are Uint8Arrays).
+  const definition = protoLoader.loadSync(file, { longs: String, enums: String, defaults: true, oneofs: true });
+  const service = definition[`grpc.reflection.${version}.ServerReflection`] as protoLoader.ServiceDefinition;
+  return service.ServerReflectionInfo as ReflectionMethod;
+}
+
+class Reflection {
+  private readonly stream: grpc.ClientDuplexStream<ServerReflectionRequest, ServerReflectionResponse__Output>;
+  private readonly waiting: Array<{
+    resolve: (response: ServerReflectionResponse__Output) => void;
+    reject: (status: grpc.StatusObject) => void;
+  }> = [];
+  private readonly files = new Map<string, protobuf.Message>(); // every file descriptor received, by name
+
+  constructor(client: grpc.Client, method: ReflectionMethod) {
+    // A generic client call: the path, how to encode the request and decode the response.
+    const { path, requestSerialize, responseDeserialize } = method;
+    this.stream = client.makeBidiStreamRequest(path, requestSerialize, responseDeserialize, new grpc.Metadata(), {
+      deadline: Date.now() + DEADLINE_MS,
+    });
+    // Answers come in the order of the questions.
+    this.stream.on('data', (response: ServerReflectionResponse__Output) => this.waiting.shift()?.resolve(response));
+    this.stream.on('error', () => {}); // the 'status' event below reports it
+    this.stream.on('status', (status: grpc.StatusObject) => {
+      for (const waiter of this.waiting.splice(0)) waiter.reject(status);
+    });
+  }
+
+  private async ask(request: ServerReflectionRequest): Promise<ServerReflectionResponse__Output> {
+    const response = await new Promise<ServerReflectionResponse__Output>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.stream.write(request);
+    });
+    if (response.errorResponse) {
+      const { errorCode, errorMessage } = response.errorResponse;
+      return fail(`The server's reflection service answered ${statusName(errorCode)}: ${printable(errorMessage)}`);
+    }
+    return response;
+  }
+
+  async listServices(): Promise<string[]> {
+    const response = await this.ask({ listServices: '*' });
+    return (response.listServicesResponse?.service ?? []).map((service) => service.name);
+  }
+
+  // The file that defines `symbol`, and the files it imports. The server may leave
+  // out files it sent earlier on this stream, so we keep them all.
+  async fetchFileContaining(symbol: string): Promise<void> {
+    const response = await this.ask({ fileContainingSymbol: symbol });
+    for (const bytes of response.fileDescriptorResponse?.fileDescriptorProto ?? []) {
+      // Each one is a serialized google.protobuf.FileDescriptorProto: decode it with
+      // that type, which protobufjs/ext/descriptor provides.
+      const file = descriptor.FileDescriptorProto.decode(bytes) as protobuf.Message & { name: string };
+      this.files.set(file.name, file);
+    }
+  }
+
+  // All the descriptors received so far, as a protobufjs Root: the same kind of
+  // object protobufjs builds when it parses .proto files.
+  root(): protobuf.Root {
+    return protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
+  }
+
+  end(): void {
+    this.stream.end();
+  }
+}
+
+// Older servers often offer only the v1alpha version of reflection: try v1 first.
+async function connect(client: grpc.Client): Promise<{ reflection: Reflection; services: string[] }> {
+  for (const version of ['v1', 'v1alpha'] as const) {
+    const reflection = new Reflection(client, reflectionMethod(version));
+    try {
+      return { reflection, services: await reflection.listServices() };
+    } catch (error) {
+      const { code, details } = error as grpc.StatusObject;
+      if (code !== grpc.status.UNIMPLEMENTED) {
+        fail(
+          code === grpc.status.UNAVAILABLE
+            ? `Cannot reach ${host} — is the server running? (${printable(details)})`
+            : `Reflection failed: ${statusName(code)}: ${printable(details)}`,
+        );
+      }
+    }
+  }
+  return fail(`The server at ${host} does not offer gRPC server reflection, so describe.ts cannot learn its methods.`);
+}
+
+// ---- Listing: services, methods and what their requests contain ------------------
+
+function typeName(type: protobuf.Type | null, fallback: string): string {
+  return (type?.fullName ?? fallback).replace(/^\./, '');
+}
+
+function signature(method: protobuf.Method): string {
+  const stream = (streaming: boolean | undefined) => (streaming ? 'stream ' : '');
+  const request = stream(method.requestStream) + typeName(method.resolvedRequestType, method.requestType);
+  const response = stream(method.responseStream) + typeName(method.resolvedResponseType, method.responseType);
+  return `rpc ${method.name}(${request}) returns (${response})`;
+}
+
+function fieldsOf(type: protobuf.Type): string {
+  const fields = type.fieldsArray.map((field) => `${field.name}: ${field.repeated ? 'repeated ' : ''}${field.type}`);
+  return `${typeName(type, type.name)} ${fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}'}`;
+}
+
+async function list(reflection: Reflection, services: string[]): Promise<void> {
+  for (const service of services) await reflection.fetchFileContaining(service);
+  const root = reflection.root();
+  for (const name of services) {
+    console.log(name);
+    for (const method of root.lookupService(name).methodsArray) {
+      console.log(`  ${signature(method)}`);
+      if (!method.requestStream && !method.responseStream && method.resolvedRequestType) {
+        console.log(`      ${fieldsOf(method.resolvedRequestType)}`);
+      }
+    }
+  }
+  console.log(`Call a unary method: npx ts-node describe.ts --host ${host} --rpc <service>.<method> --data '<JSON>'`);
+}
+
+// ---- Steps 2 to 4: find the method, build the request, call ---------------------
+
+async function call(client: grpc.Client, reflection: Reflection, services: string[], rpc: Target): Promise<void> {
+  if (!services.includes(rpc.service)) {
+    fail(`The server has no service ${rpc.service}. It has: ${services.map(printable).join(', ')}`);
+  }
+  await reflection.fetchFileContaining(rpc.service);
+  const service = reflection.root().lookupService(rpc.service);
+  const method = Object.hasOwn(service.methods, rpc.method) ? service.methods[rpc.method] : undefined;
+  if (!method) fail(`${rpc.service} has no method ${rpc.method}. It has: ${Object.keys(service.methods).join(', ')}`);
+  if (method.requestStream || method.responseStream) {
+    fail(`${rpc.service}.${rpc.method} is a streaming method (${signature(method)}); describe.ts calls unary ones only.`);
+  }
+  const requestType = method.resolvedRequestType;
+  const responseType = method.resolvedResponseType;
+  if (!requestType || !responseType) return fail(`The descriptors of ${rpc.service} are incomplete`);
+
+  // Step 3: the JSON must fit the request type: known fields, right kinds of values.
+  const unknown = Object.keys(data).filter((key) => !Object.hasOwn(requestType.fields, key));
+  if (unknown.length > 0) {
+    fail(`--data: ${typeName(requestType, '')} has no field ${unknown.join(', ')}. Its fields: ${fieldsOf(requestType)}`);
+  }
+  const problem = requestType.verify(data);
+  if (problem) fail(`--data does not fit ${fieldsOf(requestType)}: ${problem}`);
+  const request = requestType.fromObject(data);
+
+  // Step 4: a unary call on a generic client, with the encoding the descriptors give.
+  const response = await new Promise<protobuf.Message>((resolve) => {
+    client.makeUnaryRequest(
+      `/${rpc.service}/${rpc.method}`, // the method's path, as on the wire
+      (message: protobuf.Message) => Buffer.from(requestType.encode(message).finish()),
+      (bytes: Buffer) => responseType.decode(bytes),
+      request,
+      new grpc.Metadata(),
+      { deadline: Date.now() + DEADLINE_MS },
+      (error, reply) => {
+        if (error) fail(`${rpc.service}.${rpc.method} failed: ${statusName(error.code)}: ${printable(error.details)}`);
+        resolve(reply as protobuf.Message); // no error: grpc-js hands us the decoded response
+      },
+    );
+  });
+  const json = responseType.toObject(response, { longs: String, enums: String, bytes: String, defaults: true });
+  console.log(JSON.stringify(json, null, 2));
+}
+
+async function main(): Promise<void> {
+  const client = new grpc.Client(host, channelCredentials(flags.tls, flags.ca));
+  const { reflection, services } = await connect(client);
+  if (target === undefined) await list(reflection, services);
+  else await call(client, reflection, services, target);
+  reflection.end();
+  client.close();
+}
+
+void main().catch((error: Error) => fail(`describe.ts: ${error.message}`));

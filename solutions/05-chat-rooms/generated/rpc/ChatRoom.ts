@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface ChatRoom {
+  'room_id'?: (string);
+}
+
+export interface ChatRoom__Output {
+  'room_id': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface CreateChatRoomRequest {
+  'private'?: (boolean);
+}
+
+export interface CreateChatRoomRequest__Output {
+  'private': (boolean);
+}

@@ -1,0 +1,12 @@
+// Original file: chat.proto
+
+
+export interface JoinChat {
+  'room_id'?: (string);
+  'name'?: (string);
+}
+
+export interface JoinChat__Output {
+  'room_id': (string);
+  'name': (string);
+}

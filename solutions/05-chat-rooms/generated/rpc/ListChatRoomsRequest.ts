@@ -1,0 +1,8 @@
+// Original file: chat.proto
+
+
+export interface ListChatRoomsRequest {
+}
+
+export interface ListChatRoomsRequest__Output {
+}
