@@ -137,10 +137,11 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
     const speakerListen = new Collector(speaker.serverStream('Listen', {})); // a member, as the real client is
     await speakerListen.started;
     const baseline = server.rssBytes();
-    const until = Date.now() + 12_000;
+    const until = Date.now() + 10_000;
     let joins = 0;
+    let visiting = true;
     const talk = (async () => {
-      for (let i = 0; Date.now() < until; i++) {
+      for (let i = 0; visiting; i++) {
         await speaker.unary('SendMessage', { msg: `tick ${i}`, ...as });
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -157,7 +158,9 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
         visitor.close();
       }
     });
-    await Promise.all([talk, ...visitors]);
+    await Promise.all(visitors);
+    visiting = false;
+    await talk;
     speakerListen.stream.cancel();
     speaker.close();
     t.ok(joins >= 200, `${joins} joins`);
@@ -194,10 +197,10 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
       ['client.ts', ['--hots', 'x']],
       ['client.ts', ['--host', 'no-port']],
     ];
-    for (const [script, args] of runs) {
-      const proc = new Proc(script, dir, script, args);
+    const procs = runs.map(([script, args]) => new Proc(`${script} ${args.join(' ')}`, dir, script, args));
+    for (const proc of procs) {
       t.teardown(() => proc.stop());
-      t.equal((await proc.exited).code, 2, `${script} ${args.join(' ')}`);
+      t.equal((await proc.exited).code, 2, proc.name);
       t.match(proc.output, /Usage: npx ts-node/);
       t.notMatch(proc.output, /\n\s+at /, 'no stack trace');
     }
