@@ -1,0 +1,107 @@
+// Run the stage suites of test/ against one folder, in a child process, and read
+// their results as they come (scripts/lib/run-suites.ts is that child).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { ROOT, stages } from './stages';
+import { relevantOutput } from './hints';
+import { TapReader, type Result } from './tap';
+
+const RUNNER = path.join(__dirname, 'run-suites.ts');
+// How to run TypeScript, as in test/lib/processes.ts: tap's own loader when this
+// process runs under tap (so coverage follows the children), else ts-node.
+const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
+  ? process.execArgv
+  : [require.resolve('ts-node/dist/bin.js')];
+export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
+
+// The stage suites: the test files that use forStages, earliest stage first, so the
+// checklist reads in the order of the tasks.
+export function stageSuites(): string[] {
+  const testDir = path.join(ROOT, 'test');
+  const order = stages();
+  const firstStage = (source: string) => {
+    const found = [...source.matchAll(/forStages\(\s*'([^']+)'/g)].map((m) => order.indexOf(m[1]));
+    return Math.min(...found.filter((i) => i >= 0), order.length);
+  };
+  return fs
+    .readdirSync(testDir)
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => ({ file: path.join(testDir, file), source: fs.readFileSync(path.join(testDir, file), 'utf8') }))
+    .filter(({ source }) => /^forStages\(/m.test(source))
+    .sort((a, b) => firstStage(a.source) - firstStage(b.source) || a.file.localeCompare(b.file))
+    .map(({ file }) => file);
+}
+
+export interface SuiteRun {
+  checks: Result[]; // one per behaviour, in the order they ran
+  problems: string[]; // anything that kept the suites themselves from running
+}
+
+export interface RunOptions {
+  only?: string[]; // run only the checks whose name contains one of these (any case)
+  onStart?(name: string): void;
+  onCheck?(check: Result): void;
+}
+
+// Environment of the child: where to point the suites, and none of the TAP_*
+// settings of an outer tap run (this may itself run under tap, in test/tools.test.ts).
+function childEnv(dir: string, stage: string, only: string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^TAP(_|$)/.test(key) || /^TAP_(TSCONFIG|TYPECHECK)$/.test(key)) env[key] = value;
+  }
+  Object.assign(env, {
+    CHAT_STAGE_DIR: dir,
+    CHAT_CHECK_STAGE: stage,
+    CHAT_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS),
+    TAP_TIMEOUT: '0', // no limit on the whole run: each check has its own
+  });
+  if (only.length > 0) {
+    // tap's grep takes one pattern per level: any folder, then the checks. The
+    // checks it leaves out are reported as skipped, and left off the checklist.
+    const escaped = only.map((text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    env.TAP_GREP = `/./\n/${escaped.join('|')}/i`;
+  }
+  return env;
+}
+
+export function runSuites(dir: string, stage: string, options: RunOptions = {}): Promise<SuiteRun> {
+  const child = spawn(process.execPath, [...RUN_TS, RUNNER, ...stageSuites()], {
+    cwd: ROOT,
+    env: childEnv(dir, stage, options.only ?? []),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () => child.kill();
+  process.on('exit', stop); // never leave the suites running behind us
+  const checks: Result[] = [];
+  const reader = new TapReader({
+    started: (name, depth) => {
+      if (depth === 1) options.onStart?.(name);
+    },
+    finished: (result) => {
+      if (result.depth !== 1 || result.skip) return;
+      checks.push(result);
+      options.onCheck?.(result);
+    },
+  });
+  const stderr: string[] = [];
+  readline.createInterface({ input: child.stdout }).on('line', (line) => reader.line(line));
+  readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      process.off('exit', stop);
+      const problems: string[] = [];
+      // A failure at the top level with no checks under it: a suite did not load.
+      for (const result of reader.end()) {
+        if (!result.ok && result.children.length === 0) problems.push(relevantOutput(result.name));
+      }
+      if (reader.bailedOut !== undefined) problems.push(`the run stopped early: ${reader.bailedOut}`);
+      if (signal || (code !== 0 && code !== 1) || (code === 1 && checks.every((c) => c.ok) && problems.length === 0)) {
+        problems.push(`the test run ended with ${signal ?? `exit code ${code}`}: ${relevantOutput(stderr.join('\n')) || 'no message'}`);
+      }
+      resolve({ checks, problems });
+    });
+  });
+}
