@@ -7,13 +7,9 @@ import readline from 'node:readline';
 import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
 import { TapReader, type Result } from './tap';
+import { RUN_TS } from '../../test/lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
-// How to run TypeScript, as in test/lib/processes.ts: tap's own loader when this
-// process runs under tap (so coverage follows the children), else ts-node.
-const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
-  ? process.execArgv
-  : [require.resolve('ts-node/dist/bin.js')];
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
 
 // The stage suites: the test files that use forStages, earliest stage first, so the

@@ -7,7 +7,7 @@ import path from 'node:path';
 // How to run a .ts file. Under tap, this process already loads TypeScript through
 // tap's loader (its --import flags), which also records the children's coverage;
 // anywhere else (npm run check, the bench) it is ts-node, as attendees run it.
-const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
+export const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
   ? process.execArgv
   : [require.resolve('ts-node/dist/bin.js')];
 const DEFAULT_WAIT_MS = 20_000;
