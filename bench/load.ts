@@ -8,8 +8,7 @@ import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { RawClient, type Fields } from '../test/lib/grpc';
-import { loadContract, SERVICE } from './contract';
+import { loadContract } from './contract';
 import { LatencyHistogram, type LatencySummary } from './latency';
 
 export type Command =
@@ -57,6 +56,9 @@ function options(): { address: string; stageDir: string } {
 
 const { address, stageDir } = options();
 const contract = loadContract(stageDir);
+const { Listen, SendMessage, AddUser } = contract.service;
+
+type Fields = Record<string, unknown>; // a message, as proto-loader decodes it
 
 class Listener {
   count = 0; // messages of the current phase
@@ -82,18 +84,32 @@ interface Phase {
   fail(reason: string): void;
 }
 
-const clients: RawClient[] = [];
+const clients: grpc.Client[] = [];
 const live: Listener[] = [];
 const stalled: Listener[] = [];
-let sender: RawClient | undefined;
+let sender: grpc.Client | undefined;
 let phase: Phase | undefined;
 let nextSeq = 0;
 
-function channel(): RawClient {
-  // Each RawClient is its own connection (see test/lib/grpc.ts), like a separate program.
-  const client = new RawClient(contract.protoPath, SERVICE, address);
+// A channel: its own connection, not one shared with the process's other channels.
+function channel(): grpc.Client {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
   clients.push(client);
   return client;
+}
+
+function listen(client: grpc.Client): grpc.ClientReadableStream<Fields> {
+  const stream = client.makeServerStreamRequest(Listen.path, Listen.requestSerialize, Listen.responseDeserialize, {});
+  stream.on('error', () => {}); // the 'status' event says how it ended; an error must not crash us
+  return stream as grpc.ClientReadableStream<Fields>;
+}
+
+// A unary call with a deadline; rejects with the call's status.
+function unary(method: typeof SendMessage, request: Fields): Promise<void> {
+  return new Promise((resolve, reject) => {
+    sender?.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request,
+      { deadline: Date.now() + 10_000 }, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 // A message's text starts with its sequence number and the time it was sent:
@@ -147,10 +163,10 @@ async function connect(command: Extract<Command, { op: 'connect' }>): Promise<Co
   sender = channel();
   // Stages with users take messages only from a client that added one; from 02 on,
   // the user is tied to the connection, so it is added on the sender's channel.
-  if (contract.needsUser) await sender.unary('AddUser', { username: USERNAME });
+  if (AddUser) await unary(AddUser, { username: USERNAME });
   const channels = Array.from({ length: command.channels }, channel);
   for (let i = 0; i < command.listeners; i++) {
-    const listener = new Listener(channels[i % channels.length].serverStream('Listen', {}), true);
+    const listener = new Listener(listen(channels[i % channels.length]), true);
     listener.stream.on('data', (item: Fields) => received(listener, item));
     live.push(listener);
   }
@@ -158,7 +174,7 @@ async function connect(command: Extract<Command, { op: 'connect' }>): Promise<Co
   // HTTP/2 flow control soon stops the server sending. Each has its own channel, as
   // a stalled program would, so it cannot hold up the connection's other streams.
   for (let i = 0; i < command.stalled; i++) {
-    const listener = new Listener(channel().serverStream('Listen', {}), false);
+    const listener = new Listener(listen(channel()), false);
     listener.stream.on('data', () => listener.count++);
     listener.stream.pause();
     stalled.push(listener);
@@ -193,8 +209,8 @@ function send(command: Extract<Command, { op: 'send' }>): Promise<SendResult> {
   let started = 0;
   const sendOne = () => {
     const msg = text(me.first + sent++, size);
-    const request = contract.needsUser ? { msg, user: { username: USERNAME } } : { msg };
-    sender?.unary('SendMessage', request).catch((error: grpc.ServiceError) =>
+    const request = AddUser ? { msg, user: { username: USERNAME } } : { msg };
+    unary(SendMessage, request).catch((error: grpc.ServiceError) =>
       me.fail(`SendMessage failed: ${grpc.status[error.code]} ${error.details}`));
   };
   return within(timeoutMs, `waiting for ${total} messages to reach ${live.length} listeners`, (done, fail) => {

@@ -9,6 +9,14 @@ export interface Startup {
   samples: number[];
 }
 
+// A send phase, with the CPU used meanwhile (percentages are of one core).
+export type Measured = SendResult & {
+  serverCpuSeconds?: number;
+  serverCpuPercent?: number;
+  loadCpuPercent: number;
+  otherCpuPercent?: number; // the rest of the machine: other people's work
+};
+
 export interface ServerFigures {
   startup: Startup;
   connect: ConnectResult;
@@ -16,11 +24,10 @@ export interface ServerFigures {
   rssAfterBytes?: number; // with all of them connected
   rssPerListenerBytes?: number;
   idleCpuPercent?: number; // of one core, over 2 s with everyone connected
-  // The best round.
-  throughput: SendResult & { serverCpuSeconds?: number; serverCpuPercent?: number; loadCpuPercent: number };
+  throughput: Measured; // the best round
   rounds: number[]; // deliveries/s of every round
   serverCpuMicrosPerDelivery?: number; // over all rounds
-  paced?: SendResult & { rate: number };
+  paced?: Measured & { rate: number };
 }
 
 export interface StalledFigures {
@@ -60,6 +67,9 @@ const yesNo = (ok: boolean) => (ok ? 'yes' : 'NO');
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
 const ordered = (r: SendResult) => yesNo(r.allDelivered && r.sameOrder) + (r.sendOrder ? '' : ' (not the send order)');
 
+const cpu = (r: Measured) =>
+  `${maybe(r.serverCpuPercent, num)} / ${num(r.loadCpuPercent)} / ${maybe(r.otherCpuPercent, num)} %`;
+
 type Row = [label: string, stage: string, baseline: string, target: string, met: string];
 
 function serverRows(report: Report): Row[] {
@@ -78,8 +88,7 @@ function serverRows(report: Report): Row[] {
     [`  each round (the best counts)`, ...both((f) => f.rounds.map((r) => num(r / 1000, 1)).join(' ') + ' k'), '', ''],
     ['  ratio to the baseline', report.ratio === undefined ? 'n/a' : num(report.ratio, 2), '', '≥ 0.8',
       verdict(report.ratio === undefined ? undefined : report.ratio >= 0.8)],
-    ['  CPU: server / load process', ...both((f) =>
-      `${maybe(f.throughput.serverCpuPercent, (v) => num(v))} % / ${num(f.throughput.loadCpuPercent)} %`), '', ''],
+    ['  CPU: server / load / other processes', ...both((f) => cpu(f.throughput)), '', ''],
     ['  server CPU per delivery', ...both((f) => maybe(f.serverCpuMicrosPerDelivery, (v) => `${num(v, 1)} µs`)), '', ''],
     ['  baseline ÷ stage CPU per delivery', maybe(report.cpuRatio, (v) => num(v, 2)), '', '', ''],
     [`  latency p50 / p99 / max (${o.window} in flight)`, ...both((f) => latency(f.throughput)), '', ''],
@@ -93,6 +102,7 @@ function serverRows(report: Report): Row[] {
         'p99 ≤ 50 ms', verdict(paced.latency.p99 <= 50)],
       ['  every message to every listener, in order', ...both((f) => (f.paced ? ordered(f.paced) : '')), 'yes',
         verdict(paced.allDelivered && paced.sameOrder)],
+      ['  CPU: server / load / other processes', ...both((f) => (f.paced ? cpu(f.paced) : '')), '', ''],
     );
   }
   return rows;

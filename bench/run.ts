@@ -8,8 +8,8 @@ import { Proc } from '../test/lib/processes';
 import { loadContract } from './contract';
 import type { Command, ConnectResult, ReleaseResult, SendResult } from './load';
 import { readOptions, ROOT, USAGE } from './options';
-import { table, type Report, type ServerFigures, type StalledFigures, type Startup } from './report';
-import { cpuPercentOver, cpuSeconds, machine, rssBytes, sleep } from './system';
+import { table, type Measured, type Report, type ServerFigures, type StalledFigures, type Startup } from './report';
+import { cpuPercentOver, cpuSeconds, machine, machineBusySeconds, rssBytes, sleep } from './system';
 
 const options = readOptions();
 try {
@@ -139,20 +139,32 @@ async function prepare(name: string, server: Server, startup: Startup): Promise<
   };
 }
 
-// Send `--messages` as fast as they are delivered, and note the CPU both processes used.
-async function fullSpeed(side: Side): Promise<void> {
+// Run one send phase, and note the CPU the server, the load and everything else used.
+async function measured(side: Side, command: Extract<Command, { op: 'send' }>): Promise<Measured> {
   const pid = side.server.pid;
-  const cpuBefore = cpuSeconds(pid);
-  const sent = await side.load.run<SendResult>(sendCommand(options.messages, options.listeners));
-  const cpuAfter = cpuSeconds(pid);
+  const [cpuBefore, machineBefore] = [cpuSeconds(pid), machineBusySeconds()];
+  const sent = await side.load.run<SendResult>(command);
+  const [cpuAfter, machineAfter] = [cpuSeconds(pid), machineBusySeconds()];
   const serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-  side.rounds.push({
+  // Percentages of one core over the phase's own span (the server does nearly all
+  // its work inside it). What the machine did besides our two processes was someone
+  // else's work: when it is high, the figures of this phase are low.
+  const percent = (seconds: number) => (seconds * 100) / sent.seconds;
+  return {
     ...sent,
     serverCpuSeconds,
-    // Over the phase's own span; the server does nearly all its work inside it.
-    serverCpuPercent: serverCpuSeconds === undefined ? undefined : (serverCpuSeconds * 100) / sent.seconds,
-    loadCpuPercent: (sent.loadCpuSeconds * 100) / sent.seconds,
-  });
+    serverCpuPercent: serverCpuSeconds === undefined ? undefined : percent(serverCpuSeconds),
+    loadCpuPercent: percent(sent.loadCpuSeconds),
+    otherCpuPercent:
+      serverCpuSeconds === undefined || machineBefore === undefined || machineAfter === undefined
+        ? undefined
+        : Math.max(0, percent(machineAfter - machineBefore - serverCpuSeconds - sent.loadCpuSeconds)),
+  };
+}
+
+// Send `--messages` as fast as they are delivered.
+async function fullSpeed(side: Side): Promise<void> {
+  side.rounds.push(await measured(side, sendCommand(options.messages, options.listeners)));
 }
 
 // The round with the most deliveries/s: on a shared machine the others were slowed
@@ -177,8 +189,7 @@ function best(side: Side): ServerFigures {
 async function paced(side: Side): Promise<void> {
   const { rate, listeners } = options;
   progress(`${side.name}: ${rate} messages/s for ${options['rate-seconds']} s`);
-  const result = await side.load.run<SendResult>(sendCommand(rate * options['rate-seconds'], listeners, rate));
-  side.figures.paced = { ...result, rate };
+  side.figures.paced = { ...(await measured(side, sendCommand(rate * options['rate-seconds'], listeners, rate))), rate };
 }
 
 async function close(side: Side): Promise<void> {

@@ -37,6 +37,15 @@ export function rssBytes(pid: number): number | undefined {
   return kib === undefined ? undefined : Number(kib) * 1024;
 }
 
+// CPU seconds the whole machine has spent busy (all cores, every process), from the
+// first line of /proc/stat: user nice system idle iowait irq softirq steal …
+export function machineBusySeconds(): number | undefined {
+  const fields = read('/proc/stat')?.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  if (fields === undefined) return undefined;
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
 // CPU use over the next `ms` milliseconds, as a percentage of one core.
 export async function cpuPercentOver(pid: number, ms: number): Promise<number | undefined> {
   const before = cpuSeconds(pid);

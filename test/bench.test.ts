@@ -100,8 +100,11 @@ forStages('solutions/03-status-code', 'solutions/03-status-code', (t, dir) => {
     t.equal((await run.exited).code, 0, 'exit 0');
     const table = run.lines.filter((line) => !line.startsWith('bench: ')).join('\n');
     t.match(table, `Fan-out bench: ${path.relative(ROOT, dir)} and a bare grpc-js baseline`);
-    t.match(table, /\n {2}every message to every listener, in order +yes +yes +yes +met\n/, 'full speed: all delivered');
-    t.match(table, /\nlatency at 20 msg\/s.*\n {2}every message to every listener, in order +yes +yes/, 'paced too');
+    // At full speed and at 20 msg/s, for the stage and the baseline. (Messages sent
+    // at the same time may be broadcast in another order than they were sent.)
+    const delivered = table.split('\n').filter((line) => line.includes('every message to every listener, in order'));
+    t.equal(delivered.length, 2);
+    for (const line of delivered) t.match(line, /in order +yes.* +yes.* +yes +met$/, 'all delivered, in one order');
     t.match(table, /stalled streams cut off \(RESOURCE_EXHAUSTED\) +1 of 1 +all +met/);
     t.match(table, /"stopped reading" lines in the server log +1\n/);
     t.match(table, /the others got everything, in order +yes/);
