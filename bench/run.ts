@@ -19,7 +19,6 @@ try {
   process.exit(2);
 }
 
-const WARM_UP_MESSAGES = 50; // JIT compilation and buffer growth happen here, not in the figures
 const SETTLE_MS = 500; // after connecting, before reading memory and idle CPU
 const IDLE_MS = 2000;
 
@@ -132,7 +131,9 @@ async function prepare(name: string, server: Server, startup: Startup): Promise<
   const rssAfterBytes = rssBytes(server.pid);
   const rssPerListenerBytes =
     rssBeforeBytes === undefined || rssAfterBytes === undefined ? undefined : (rssAfterBytes - rssBeforeBytes) / listeners;
-  await load.run<SendResult>(sendCommand(Math.min(messages, WARM_UP_MESSAGES), listeners));
+  // A round that does not count: JIT compilation and the heap's growth to its working
+  // size happen here, not in the figures.
+  await load.run<SendResult>(sendCommand(messages, listeners));
   return {
     name, server, load, rounds: [],
     figures: { startup, connect, rssBeforeBytes, rssAfterBytes, rssPerListenerBytes, idleCpuPercent },
@@ -236,7 +237,7 @@ async function stalledRun(stalled: number): Promise<StalledFigures> {
 }
 
 async function main(): Promise<void> {
-  const report: Partial<Report> = { machine: machine(), options };
+  const host = machine(); // now, for the load average before the bench adds its own
   const sides: Side[] = [];
   const { startup, server } = await timedStarts();
   sides.push(await prepare(options.stage, server, startup));
@@ -255,23 +256,29 @@ async function main(): Promise<void> {
   }
   if (options.rate > 0) for (const side of sides) await paced(side);
   for (const side of sides) await close(side);
-  report.stage = best(sides[0]);
-  if (sides[1]) {
-    report.baseline = best(sides[1]);
-    report.ratio = report.stage.throughput.perSecond / report.baseline.throughput.perSecond;
-    const [ours, bare] = [report.stage.serverCpuMicrosPerDelivery, report.baseline.serverCpuMicrosPerDelivery];
-    if (ours !== undefined && bare !== undefined) report.cpuRatio = bare / ours;
-  }
+  const stage = best(sides[0]);
+  const baseline = sides[1] ? best(sides[1]) : undefined;
+  const [ours, bare] = [stage.serverCpuMicrosPerDelivery, baseline?.serverCpuMicrosPerDelivery];
+  const report: Report = {
+    machine: host,
+    options,
+    stage,
+    baseline,
+    ratio: baseline && stage.throughput.perSecond / baseline.throughput.perSecond,
+    cpuRatio: ours === undefined || bare === undefined ? undefined : bare / ours,
+  };
   if (options.stalled > 0) {
     report.stalled = await stalledRun(options.stalled);
     report.control = await stalledRun(0);
   }
-  const done = report as Report;
-  console.log(options.json ? JSON.stringify(done, null, 2) : table(done));
+  console.log(options.json ? JSON.stringify(report, null, 2) : table(report));
 }
 
 // Whatever happens, no process of ours outlives the bench.
-async function finish(code: number): Promise<never> {
+let finishing = false;
+async function finish(code: number): Promise<void> {
+  if (finishing) return; // already stopping everything (Ctrl+C while a phase ran)
+  finishing = true;
   await Promise.all([...running].map((proc) => stop(proc)));
   process.exit(code);
 }
@@ -285,6 +292,7 @@ process.once('SIGTERM', () => void finish(143));
 main().then(
   () => finish(0),
   (error: Error) => {
+    if (finishing) return; // the phase failed because we are stopping its processes
     // A server that died explains more than the error it caused (unless the error
     // already quotes it).
     const dead = [...running]
