@@ -17,6 +17,10 @@ export type StageName = (typeof STAGES)[number];
 
 type Body = (t: Test, dir: string) => Promise<void> | void;
 
+// A stage suite is a test file whose tests all sit in forStages blocks: `npm run
+// check` runs those files against an attendee's folder, so tests of the workshop's
+// own tools belong in files without forStages (e.g. bench-tool.test.ts).
+//
 // Run `body` as a subtest for each stage from `from` to `to` (both included): a
 // suite keeps checking its behaviour in the later stages that keep it.
 // `npm run check` sets CHAT_STAGE_DIR (the folder to test) and CHAT_CHECK_STAGE
