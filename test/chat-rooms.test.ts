@@ -12,7 +12,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionV1AlphaImplementation } from '@grpc/reflection/build/src/implementations/reflection-v1alpha';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { Proc, startClient, startServer } from './lib/processes';
+import { freePorts, Proc, runScript, startClient, startServer } from './lib/processes';
 import { forStages } from './lib/stages';
 
 const REFLECTION_PROTO = path.join(
@@ -79,18 +79,10 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
     await proc.waitFor(JOINED);
     return proc;
   }
-  async function run(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
-    const proc = new Proc(script, dir, script, args);
-    t.teardown(() => proc.stop());
-    const { code } = await proc.exited;
-    return { code, output: proc.output };
-  }
+  const run = (script: string, args: string[]) => runScript(t, dir, script, args);
   // An address nobody listens on: a port that was free a moment ago.
   async function unusedAddress(): Promise<string> {
-    const probe = net.createServer().listen(0);
-    await once(probe, 'listening');
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const [port] = await freePorts(1);
     return `localhost:${port}`;
   }
   async function inProcessServer(setupServer: (server: grpc.Server) => void): Promise<string> {

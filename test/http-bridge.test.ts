@@ -4,8 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { Bridge, freePorts, Proxy, ready, RFC3339_NANOS, startBridge, STREAM_OPEN } from './lib/http-bridge';
-import { Proc, startClient, startServer } from './lib/processes';
+import { Bridge, Proxy, ready, RFC3339_NANOS, startBridge, STREAM_OPEN } from './lib/http-bridge';
+import { freePorts, Proc, startClient, startServer } from './lib/processes';
 import { forStages } from './lib/stages';
 import type { Test } from 'tap';
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { condenseError, fromDiff, hintFor, relevantOutput } from '../scripts/lib/hints';
 import { readYaml, TapReader, type Result } from '../scripts/lib/tap';
-import { Proc } from './lib/processes';
+import { runScript } from './lib/processes';
 import { ROOT } from './lib/stages';
 
 // A full check runs a whole suite, and some wait out the suites' 20 s timeouts on
@@ -23,18 +23,8 @@ t.setTimeout(20 * 60_000);
 const CHECK_LINE = /^ {2}([✓✗]) (.*)$/;
 const STACK_FRAME = /^\s*at .*:\d+:\d+\)?$/m;
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-async function run(t: Test, script: string, args: string[], cwd = ROOT): Promise<Run> {
-  // INIT_CWD is where npm was started; the scripts show paths relative to it.
-  const proc = new Proc(path.basename(script), cwd, script, args, { INIT_CWD: ROOT });
-  t.teardown(() => proc.stop());
-  const { code } = await proc.exited;
-  return { code, output: proc.output };
-}
+// INIT_CWD is where npm was started; the scripts show paths relative to it.
+const run = (t: Test, script: string, args: string[], cwd = ROOT) => runScript(t, cwd, script, args, { INIT_CWD: ROOT });
 
 const check = (t: Test, args: string[]) => run(t, 'scripts/check.ts', args);
 

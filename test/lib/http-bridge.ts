@@ -94,15 +94,6 @@ export async function ready(proc: Proc, connected = true): Promise<Bridge> {
   return new Bridge(proc, `http://127.0.0.1:${HTTP_LISTENING.exec(line)?.[1]}`);
 }
 
-// `count` different ports that nobody listens on (free when this returns).
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => net.createServer());
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
 // A TCP proxy to localhost:target. cut() drops every connection and refuses new
 // ones until restore(): to the client it looks like a network failure, while the
 // server keeps running and keeps taking messages from others.

@@ -1,8 +1,9 @@
 // Real processes for black-box tests: a stage's server.ts and client.ts, run the
 // way attendees run them (ts-node from inside the stage folder).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import type { Test } from 'tap';
 
 // How to run a .ts file. Under tap, this process already loads TypeScript through
 // tap's loader (its --import flags), which also records the children's coverage;
@@ -103,12 +104,6 @@ export class Proc {
     return this.lines.filter((line) => pattern.test(line)).length;
   }
 
-  // Resident memory of the process now, in bytes (Linux: /proc/<pid>/status).
-  rssBytes(): number {
-    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-  }
-
   send(line: string): void {
     this.child.stdin.write(`${line}\n`);
   }
@@ -137,4 +132,24 @@ export async function startServer(dir: string, args: string[] = [], env?: NodeJS
 
 export function startClient(dir: string, args: string[], name = 'client', env?: NodeJS.ProcessEnv): Proc {
   return new Proc(name, dir, 'client.ts', args, env);
+}
+
+// Run a script to its end (stopped with the test if it hangs): its exit code and
+// everything it printed.
+export async function runScript(
+  t: Test, dir: string, script: string, args: string[], env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
+  const proc = new Proc(path.basename(script), dir, script, args, env);
+  t.teardown(() => proc.stop());
+  const { code } = await proc.exited;
+  return { code, output: proc.output };
+}
+
+// `count` different ports that nobody listens on (free when this returns).
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
