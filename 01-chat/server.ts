@@ -46,7 +46,6 @@ function broadcast(message: Message): void {
 
 // A problem with a request: the caller gets INVALID_ARGUMENT and this text.
 function checkMessage(text: string): string | undefined {
-  if (text.trim() === '') return 'message is empty';
   if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
     return `message is longer than ${MAX_MESSAGE_BYTES} bytes`;
   }
@@ -56,6 +55,12 @@ function checkMessage(text: string): string | undefined {
 const handlers: ChatHandlers = {
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // An empty line is nothing to say, not an error: the original Python clients
+    // send one on every Enter and stop at any error status. It succeeds unseen.
+    if (call.request.msg.trim() === '') {
+      callback(null, { msg: 'Nothing to send' });
+      return;
+    }
     const problem = checkMessage(call.request.msg);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });

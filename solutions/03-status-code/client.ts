@@ -16,6 +16,7 @@ const client = new proto.chat.Chat(host, grpc.credentials.createInsecure());
 
 let lines: readline.Interface | undefined; // stdin, line by line, once we read it
 let quitting = false;
+const HEADERS_WAIT_MS = 1000; // see listen()
 let username = '';
 
 function input(): readline.Interface {
@@ -126,10 +127,19 @@ function format(message: Message__Output): string {
 // Server-streaming call: one request, then a 'data' event for every message.
 function listen(): void {
   const stream = client.Listen({});
-  stream.on('metadata', () => {
+  // We are in once the call is started. A grpc-js server sends its response headers
+  // at once, so they tell us it has added us; Python and Go servers send them only
+  // with the first message, which may be long in coming. So we wait for them, or
+  // HEADERS_WAIT_MS at most, before we take input.
+  let ready = false;
+  const start = () => {
+    if (ready) return;
+    ready = true;
     show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
     void chat();
-  });
+  };
+  stream.once('metadata', start);
+  setTimeout(start, HEADERS_WAIT_MS).unref();
   stream.on('data', (message: Message__Output) => show(format(message)));
   // The stream ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.
