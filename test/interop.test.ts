@@ -9,11 +9,15 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { Test } from 'tap';
+import t, { type Test } from 'tap';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
+import { fileName, readStrictly } from './lib/strict-descriptors';
 import { runScript, startClient, startServer } from './lib/processes';
 import { forStages, type StageName } from './lib/stages';
+
+t.jobs = 4; // the stages' blocks run side by side: each starts its own processes
 
 // ---- A server that sends no response headers before its first message ---------
 
@@ -269,9 +273,73 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   });
 });
 
-// ---- 05: the certificate cert.ts makes --------------------------------------------
+// ---- 05: reflected descriptors, read strictly; the certificate cert.ts makes ------
+
+const REFLECTION_PROTO = path.join(
+  path.dirname(require.resolve('@grpc/reflection/package.json')),
+  'build/proto/grpc/reflection/v1/reflection.proto',
+);
+
+// Every file the server's reflection service returns for its services and for every
+// type they use, as the serialized FileDescriptorProtos it sent.
+async function reflectedFiles(address: string): Promise<Map<string, Uint8Array>> {
+  const reflection = new RawClient(REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection', address);
+  const stream = reflection.bidiStream('ServerReflectionInfo');
+  const answers = new Collector(stream);
+  let asked = 0;
+  const ask = async (request: Fields) => {
+    stream.write(request);
+    asked += 1;
+    return (await answers.waitForCount(asked))[asked - 1];
+  };
+  const list = (await ask({ list_services: '*' })).list_services_response as { service: Array<{ name: string }> };
+  const files = new Map<string, Uint8Array>();
+  for (const { name } of list.service) {
+    const answer = await ask({ file_containing_symbol: name });
+    const found = answer.file_descriptor_response as { file_descriptor_proto: Buffer[] } | null;
+    if (!found) throw new Error(`no file for ${name}: ${JSON.stringify(answer.error_response)}`);
+    for (const bytes of found.file_descriptor_proto) {
+      files.set(fileName(bytes), bytes); // a file may come again with another service: keep one
+    }
+  }
+  stream.end();
+  reflection.close();
+  return files;
+}
 
 forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
+  t.test('the strict reader refuses the descriptors protobufjs makes on its own', async (t) => {
+    // What @grpc/reflection served before: proto-loader's descriptors, unchanged.
+    const health = protoLoader.loadSync(healthProtoPath, { keepCase: true });
+    const { problems } = readStrictly((health['grpc.health.v1.HealthListResponse'] as protoLoader.MessageTypeDefinition<object, object>).fileDescriptorProtos);
+    t.match(problems.join('\n'), /map entry type is \S*Statuses, protoc names it \.grpc\.health\.v1\.HealthListResponse\.StatusesEntry/);
+    t.match(problems.join('\n'), /json_name is "", protoc sets "statuses"/);
+    t.match(problems.join('\n'), /not fully qualified/);
+    t.match(problems.join('\n'), /@bufbuild\/protobuf refuses the files/);
+  });
+
+  t.test('reflection: every file it returns loads into a strict descriptor pool', async (t) => {
+    const { server, port } = await startServer(dir);
+    t.teardown(() => server.stop());
+    const files = await reflectedFiles(`localhost:${port}`);
+    const { problems, registry } = readStrictly([...files.values()]);
+    t.same(problems, [], 'no rule protoc applies is broken');
+    t.ok(registry, 'and @bufbuild/protobuf builds a registry of them');
+    const chatService = registry?.getService('rpc.ChatService');
+    t.same(chatService?.methods.map((method) => method.name), ['Chat', 'CreateChatRoom', 'ListChatRooms', 'DeleteChatRoom']);
+    t.equal(registry?.getMessage('rpc.JoinChat')?.field.roomId?.jsonName, 'roomId');
+    const statuses = registry?.getMessage('grpc.health.v1.HealthListResponse')?.field.statuses;
+    t.equal(statuses?.fieldKind, 'map', 'health List answers a real map');
+
+    // describe.ts, reading the same descriptors, prints the map as a JSON object and
+    // type names as a .proto file writes them.
+    const listing = await runScript(t, dir, 'describe.ts', ['--host', `localhost:${port}`]);
+    t.match(listing.output, 'rpc ListChatRooms(rpc.ListChatRoomsRequest) returns (rpc.ListChatRoomsResponse)');
+    t.notMatch(listing.output, /[\s(]\.[a-z]/, 'no type name with a leading dot');
+    const list = await runScript(t, dir, 'describe.ts', ['--host', `localhost:${port}`, '--rpc', 'grpc.health.v1.Health.List']);
+    t.same(JSON.parse(list.output), { statuses: { '': { status: 'SERVING' }, 'rpc.ChatService': { status: 'SERVING' } } });
+  });
+
   t.test('cert.ts: a certificate for localhost, 127.0.0.1 and ::1 that clients accept', async (t) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-cert-'));
     t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -14,11 +14,11 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import * as descriptor from 'protobufjs/ext/descriptor';
-// Types that @grpc/reflection generated from the reflection .proto. v1 and v1alpha
-// have the same messages, so these serve both.
-import type { ServerReflectionRequest } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionRequest';
-import type { ServerReflectionResponse__Output } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionResponse';
 import { channelCredentials, fail, HOST_PATTERN, parseFlags, printable, statusName, usageError } from './cli';
+import { LOADER_OPTIONS } from './common';
+import type { ProtoGrpcType } from './generated/reflection';
+import type { ServerReflectionRequest } from './generated/grpc/reflection/v1/ServerReflectionRequest';
+import type { ServerReflectionResponse__Output } from './generated/grpc/reflection/v1/ServerReflectionResponse';
 
 // Importing protobufjs/ext/descriptor adds Root.fromDescriptor to protobufjs at run
 // time; its type declarations leave it out, so we declare it here.
@@ -80,23 +80,19 @@ function parseData(json: string): Record<string, unknown> {
 
 // Reflection is itself a gRPC service, grpc.reflection.v1.ServerReflection, with one
 // bidirectional method: we write questions, the server writes one answer to each.
-// Its .proto ships inside @grpc/reflection; that is the tool's own transport, not
-// knowledge of the server we are describing.
-type ReflectionMethod = protoLoader.MethodDefinition<
-  ServerReflectionRequest,
-  unknown,
-  unknown,
-  ServerReflectionResponse__Output
+// reflection.proto describes it: that is the tool's own transport, not knowledge of
+// the server we are describing.
+type ReflectionMethod = Pick<
+  protoLoader.MethodDefinition<ServerReflectionRequest, unknown, unknown, ServerReflectionResponse__Output>,
+  'path' | 'requestSerialize' | 'responseDeserialize'
 >;
 
 function reflectionMethod(version: 'v1' | 'v1alpha'): ReflectionMethod {
-  const packageDir = path.dirname(require.resolve('@grpc/reflection/package.json'));
-  const file = path.join(packageDir, 'build/proto/grpc/reflection', version, 'reflection.proto');
-  // The options @grpc/reflection generated its types with (bytes arrive as Buffers,
-  // which are Uint8Arrays).
-  const definition = protoLoader.loadSync(file, { longs: String, enums: String, defaults: true, oneofs: true });
-  const service = definition[`grpc.reflection.${version}.ServerReflection`] as protoLoader.ServiceDefinition;
-  return service.ServerReflectionInfo as ReflectionMethod;
+  const definition = protoLoader.loadSync(path.join(__dirname, 'reflection.proto'), LOADER_OPTIONS);
+  const proto = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
+  const method = proto.grpc.reflection.v1.ServerReflection.service.ServerReflectionInfo;
+  // v1alpha has the same messages under another name: only the path changes.
+  return { ...method, path: method.path.replace('.v1.', `.${version}.`) };
 }
 
 class Reflection {
@@ -126,23 +122,23 @@ class Reflection {
       this.waiting.push({ resolve, reject });
       this.stream.write(request);
     });
-    if (response.errorResponse) {
-      const { errorCode, errorMessage } = response.errorResponse;
-      return fail(`The server's reflection service answered ${statusName(errorCode)}: ${printable(errorMessage)}`);
+    if (response.error_response) {
+      const { error_code, error_message } = response.error_response;
+      return fail(`The server's reflection service answered ${statusName(error_code)}: ${printable(error_message)}`);
     }
     return response;
   }
 
   async listServices(): Promise<string[]> {
-    const response = await this.ask({ listServices: '*' });
-    return (response.listServicesResponse?.service ?? []).map((service) => service.name);
+    const response = await this.ask({ list_services: '*' });
+    return (response.list_services_response?.service ?? []).map((service) => service.name);
   }
 
   // The file that defines `symbol`, and the files it imports. The server may leave
   // out files it sent earlier on this stream, so we keep them all.
   async fetchFileContaining(symbol: string): Promise<void> {
-    const response = await this.ask({ fileContainingSymbol: symbol });
-    for (const bytes of response.fileDescriptorResponse?.fileDescriptorProto ?? []) {
+    const response = await this.ask({ file_containing_symbol: symbol });
+    for (const bytes of response.file_descriptor_response?.file_descriptor_proto ?? []) {
       // Each one is a serialized google.protobuf.FileDescriptorProto: decode it with
       // that type, which protobufjs/ext/descriptor provides.
       const file = descriptor.FileDescriptorProto.decode(bytes) as protobuf.Message & { name: string };
@@ -153,11 +149,35 @@ class Reflection {
   // All the descriptors received so far, as a protobufjs Root: the same kind of
   // object protobufjs builds when it parses .proto files.
   root(): protobuf.Root {
-    return protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
+    const root = protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
+    restoreMaps(root);
+    root.resolveAll();
+    return root;
   }
 
   end(): void {
     this.stream.end();
+  }
+}
+
+// On the wire, and so in a descriptor, a map field is a repeated "entry" message
+// with a key (field 1) and a value (field 2), nested in the map's message and
+// marked map_entry (protoc names it <Field>Entry). protobufjs reads such a
+// descriptor back as that list of entries; we turn each into a real map field, so
+// that requests and answers are JSON objects ({"key": value}), as grpcurl shows them.
+function restoreMaps(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) {
+        const entry = field.repeated ? field.resolve().resolvedType : null;
+        if (!(entry instanceof protobuf.Type) || entry.parent !== nested || entry.getOption('map_entry') !== true) continue;
+        const [key, value] = [entry.fieldsById[1], entry.fieldsById[2]];
+        if (!key || !value) continue;
+        nested.remove(field);
+        nested.add(new protobuf.MapField(field.name, field.id, key.type, value.type));
+      }
+    }
+    if (nested instanceof protobuf.Namespace) restoreMaps(nested);
   }
 }
 
@@ -194,8 +214,16 @@ function signature(method: protobuf.Method): string {
   return `rpc ${method.name}(${request}) returns (${response})`;
 }
 
+// A field's type as a .proto file writes it: "string", "rpc.ChatRoom" (descriptors
+// name message types in full, with a leading dot), "map<string, rpc.ChatRoom>".
+function fieldType(field: protobuf.Field): string {
+  const type = field.type.replace(/^\./, '');
+  if (field instanceof protobuf.MapField) return `map<${field.keyType}, ${type}>`;
+  return `${field.repeated ? 'repeated ' : ''}${type}`;
+}
+
 function fieldsOf(type: protobuf.Type): string {
-  const fields = type.fieldsArray.map((field) => `${field.name}: ${field.repeated ? 'repeated ' : ''}${field.type}`);
+  const fields = type.fieldsArray.map((field) => `${field.name}: ${fieldType(field)}`);
   return `${typeName(type, type.name)} ${fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}'}`;
 }
 
