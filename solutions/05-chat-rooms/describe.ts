@@ -8,7 +8,6 @@
 // The steps: (1) fetch descriptors (the compiled form of .proto files) through
 // reflection; (2) find the method descriptor; (3) build the request message from
 // its type and the JSON; (4) call the method and decode the answer the same way.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -16,9 +15,6 @@ import * as protobuf from 'protobufjs';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { channelCredentials, fail, HOST_PATTERN, parseFlags, printable, statusName, usageError } from './cli';
 import { LOADER_OPTIONS } from './common';
-import type { ProtoGrpcType } from './generated/reflection';
-import type { ServerReflectionRequest } from './generated/grpc/reflection/v1/ServerReflectionRequest';
-import type { ServerReflectionResponse__Output } from './generated/grpc/reflection/v1/ServerReflectionResponse';
 
 // Importing protobufjs/ext/descriptor adds Root.fromDescriptor to protobufjs at run
 // time; its type declarations leave it out, so we declare it here.
@@ -80,25 +76,66 @@ function parseData(json: string): Record<string, unknown> {
 
 // Reflection is itself a gRPC service, grpc.reflection.v1.ServerReflection, with one
 // bidirectional method: we write questions, the server writes one answer to each.
-// reflection.proto describes it: that is the tool's own transport, not knowledge of
-// the server we are describing.
+// This is the part of its contract we use (the whole of it is reflection.proto in
+// gRPC's grpc-proto repository): the tool's own transport, not knowledge of the
+// server we are describing. Field numbers are what travel, so they are the real
+// ones; a decoder skips the fields we leave out. Older servers offer the same
+// service as grpc.reflection.v1alpha, with the same messages.
+const REFLECTION_PROTO = `
+  syntax = "proto3";
+  package grpc.reflection.v1;
+  service ServerReflection {
+    rpc ServerReflectionInfo(stream ServerReflectionRequest) returns (stream ServerReflectionResponse);
+  }
+  message ServerReflectionRequest {
+    oneof message_request {
+      string file_containing_symbol = 4;
+      string list_services = 7;
+    }
+  }
+  message ServerReflectionResponse {
+    oneof message_response {
+      FileDescriptorResponse file_descriptor_response = 4;
+      ListServiceResponse list_services_response = 6;
+      ErrorResponse error_response = 7;
+    }
+  }
+  message FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
+  message ListServiceResponse { repeated ServiceResponse service = 1; }
+  message ServiceResponse { string name = 1; }
+  message ErrorResponse { int32 error_code = 1; string error_message = 2; }
+`;
+
+// The same messages as TypeScript types, as the loader options decode them.
+interface ReflectionRequest {
+  file_containing_symbol?: string;
+  list_services?: string;
+}
+interface ReflectionResponse {
+  file_descriptor_response?: { file_descriptor_proto: Buffer[] } | null;
+  list_services_response?: { service: Array<{ name: string }> } | null;
+  error_response?: { error_code: number; error_message: string } | null;
+}
 type ReflectionMethod = Pick<
-  protoLoader.MethodDefinition<ServerReflectionRequest, unknown, unknown, ServerReflectionResponse__Output>,
+  protoLoader.MethodDefinition<ReflectionRequest, unknown, unknown, ReflectionResponse>,
   'path' | 'requestSerialize' | 'responseDeserialize'
 >;
 
 function reflectionMethod(version: 'v1' | 'v1alpha'): ReflectionMethod {
-  const definition = protoLoader.loadSync(path.join(__dirname, 'reflection.proto'), LOADER_OPTIONS);
-  const proto = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
-  const method = proto.grpc.reflection.v1.ServerReflection.service.ServerReflectionInfo;
-  // v1alpha has the same messages under another name: only the path changes.
+  // protobufjs parses the text; proto-loader makes a method definition of it, as
+  // it does from a .proto file.
+  const { root } = protobuf.parse(REFLECTION_PROTO, { keepCase: true });
+  const definition = protoLoader.fromJSON(root.toJSON(), LOADER_OPTIONS);
+  const service = definition['grpc.reflection.v1.ServerReflection'] as protoLoader.ServiceDefinition;
+  const method = service.ServerReflectionInfo as protoLoader.MethodDefinition<ReflectionRequest, ReflectionResponse>;
+  // v1alpha: the same messages under another name, so only the path changes.
   return { ...method, path: method.path.replace('.v1.', `.${version}.`) };
 }
 
 class Reflection {
-  private readonly stream: grpc.ClientDuplexStream<ServerReflectionRequest, ServerReflectionResponse__Output>;
+  private readonly stream: grpc.ClientDuplexStream<ReflectionRequest, ReflectionResponse>;
   private readonly waiting: Array<{
-    resolve: (response: ServerReflectionResponse__Output) => void;
+    resolve: (response: ReflectionResponse) => void;
     reject: (status: grpc.StatusObject) => void;
   }> = [];
   private readonly files = new Map<string, protobuf.Message>(); // every file descriptor received, by name
@@ -110,15 +147,15 @@ class Reflection {
       deadline: Date.now() + DEADLINE_MS,
     });
     // Answers come in the order of the questions.
-    this.stream.on('data', (response: ServerReflectionResponse__Output) => this.waiting.shift()?.resolve(response));
+    this.stream.on('data', (response: ReflectionResponse) => this.waiting.shift()?.resolve(response));
     this.stream.on('error', () => {}); // the 'status' event below reports it
     this.stream.on('status', (status: grpc.StatusObject) => {
       for (const waiter of this.waiting.splice(0)) waiter.reject(status);
     });
   }
 
-  private async ask(request: ServerReflectionRequest): Promise<ServerReflectionResponse__Output> {
-    const response = await new Promise<ServerReflectionResponse__Output>((resolve, reject) => {
+  private async ask(request: ReflectionRequest): Promise<ReflectionResponse> {
+    const response = await new Promise<ReflectionResponse>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.stream.write(request);
     });
