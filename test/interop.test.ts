@@ -17,7 +17,7 @@ import { fileName, readStrictly } from './lib/strict-descriptors';
 import { runScript, startClient, startServer } from './lib/processes';
 import { forStages, type StageName } from './lib/stages';
 
-t.jobs = 4; // the stages' blocks run side by side: each starts its own processes
+t.jobs = 3; // the stages' blocks run side by side: each starts its own processes
 
 // ---- A server that sends no response headers before its first message ---------
 
@@ -140,7 +140,7 @@ class LateHeadersServer {
     this.wake();
   }
 
-  private wake(): void {
+  wake(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
 
@@ -182,8 +182,10 @@ forStages('01-chat', 'solutions/06-http-bridge', (t, dir) => {
       const client = startClient(dir, script.args(address), 'client');
       t.teardown(() => client.stop());
       for (const answer of script.answers) client.send(answer);
-      // The client has started its stream: from here, it must get ready on its own.
-      // (Starting a client under ts-node on a busy machine can take long: that is not under test.)
+      // Wait until the client has started its stream (starting a client under ts-node
+      // on a busy machine can take long: that is not under test). From there it must
+      // get ready on its own, though no response headers come.
+      void client.exited.then(() => late.wake());
       await late.until(() => late.streams.size > 0 || !client.alive, 'stream started', 60_000);
       await client.waitFor(script.ready);
       client.send(stage === 'solutions/06-http-bridge' ? 'alice: hello there' : 'hello there');
