@@ -128,6 +128,7 @@ export function renderDeck(deckFile: string, { reloadScript = '' } = {}): Deck {
   // Replace directives by placeholders that Markdown leaves alone, and remember
   // which slide each is on, for messages that say where.
   const inserts: string[] = [];
+  const insertedBy: string[] = []; // the line and where it is, for each insert
   const out: string[] = [];
   let slide = 1;
   let title = '';
@@ -182,6 +183,7 @@ export function renderDeck(deckFile: string, { reloadScript = '' } = {}): Deck {
     } catch (error) {
       throw new DeckError(`${here}: ${(error as Error).message}`);
     }
+    insertedBy.push(`${here}: "${line}"`);
     out.push('', `<div data-slides-insert="${inserts.length - 1}"></div>`, '');
   });
 
@@ -191,7 +193,7 @@ export function renderDeck(deckFile: string, { reloadScript = '' } = {}): Deck {
   let body = html;
   inserts.forEach((insert, index) => {
     const placeholder = `<div data-slides-insert="${index}"></div>`;
-    if (!body.includes(placeholder)) throw new DeckError(`${where}: insert ${index} got lost; keep code and diagram lines outside lists and HTML`);
+    if (!body.includes(placeholder)) throw new DeckError(`${insertedBy[index]} is on no slide: is it inside an HTML comment?`);
     body = body.replace(placeholder, () => insert);
   });
   deck.slides = (body.match(/<section\b/g) ?? []).length;
