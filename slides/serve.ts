@@ -1,17 +1,22 @@
 // serve.ts: the deck on a local port while you edit it. The page is rebuilt when the
 // deck, its theme, viewer or diagrams, or a stage file it shows code from changes;
-// open pages hear about it over server-sent events (/events) and reload.
+// open pages hear the new build's id over server-sent events (/events) and reload.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DeckError, escapeHtml, renderDeck } from './render';
 
-const RELOAD = `<script>new EventSource('/events').addEventListener('reload', () => location.reload());</script>`;
+// The page knows which build it is; the events say which is current: on connecting
+// (also after a restart of this server) and on every change.
+const reloadScript = (build: string) =>
+  `<script>new EventSource('/events').onmessage = (event) => { if (event.data !== '${build}') location.reload(); };</script>`;
+const BUILD = '@@build@@';
 const SETTLE_MS = 100; // editors write a file in several steps: wait for the last
 
 export function serve(deckFile: string, port: number): void {
   let page = '';
-  let version = 0;
+  let build = '';
   let watched = new Map<string, fs.FSWatcher>(); // by folder
   let inputs = new Set<string>();
   const clients = new Set<http.ServerResponse>();
@@ -19,22 +24,24 @@ export function serve(deckFile: string, port: number): void {
   function rebuild(): void {
     let next: string;
     try {
-      const deck = renderDeck(deckFile, { reloadScript: RELOAD });
+      const deck = renderDeck(deckFile, { reloadScript: reloadScript(BUILD) });
       next = deck.html;
       inputs = new Set(deck.inputs);
       console.log(`Built ${deck.slides} slides`);
     } catch (error) {
       if (!(error instanceof DeckError)) throw error;
       console.error(`Slides not built: ${error.message}`);
-      next = `<!DOCTYPE html><meta charset="utf-8"><title>Slides not built</title><pre>${escapeHtml(error.message)}</pre>${RELOAD}`;
+      next = `<!DOCTYPE html><meta charset="utf-8"><title>Slides not built</title><pre>${escapeHtml(error.message)}</pre>${reloadScript(BUILD)}`;
       // Keep watching what the last good build read, and the deck.
       inputs.add(deckFile);
     }
     watch();
-    if (next === page) return;
-    page = next;
-    version++;
-    for (const client of clients) client.write(`event: reload\ndata: ${version}\n\n`);
+    const id = createHash('sha256').update(next).digest('hex').slice(0, 16);
+    if (id === build) return;
+    build = id;
+    const at = next.lastIndexOf(BUILD);
+    page = next.slice(0, at) + id + next.slice(at + BUILD.length);
+    for (const client of clients) client.write(`data: ${build}\n\n`);
   }
 
   // One watcher per folder (a watched file that an editor replaces is lost).
@@ -70,7 +77,7 @@ export function serve(deckFile: string, port: number): void {
       response.end(page);
     } else if (url === '/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      response.write(`retry: 1000\ndata: ${version}\n\n`);
+      response.write(`retry: 1000\ndata: ${build}\n\n`);
       clients.add(response);
       request.on('close', () => clients.delete(response));
     } else {

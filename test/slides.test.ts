@@ -238,8 +238,9 @@ t.test('bad flags get a clear message', async (t) => {
   t.match(help.output, /^Usage: npm run slides/);
 });
 
-// The server-sent events of a served deck, as a page's EventSource sees them.
-function listenForReloads(t: Test, port: number) {
+// The server-sent events of a served deck, as a page's EventSource sees them: the id
+// of the current build when connecting, and each new one.
+function watchBuilds(t: Test, port: number) {
   let received = '';
   let wake: () => void = () => {};
   const request = http.get(`http://127.0.0.1:${port}/events`, (response) => {
@@ -250,26 +251,23 @@ function listenForReloads(t: Test, port: number) {
   });
   request.on('error', () => {});
   t.teardown(() => request.destroy());
-  let seen = 0;
-  // Resolve at the next "event: reload" after the ones already taken.
+  const ids = () => [...received.matchAll(/^data: (\w+)$/gm)].map(([, id]) => id);
+  let current = '';
+  // Resolve with the first id (or, once there is one, the next new id).
   const next = (what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reload event after ${what}; received: ${received}`)), 20_000);
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no new build after ${what}; received: ${received}`)), 20_000);
       const check = () => {
-        const count = received.split('event: reload').length - 1;
-        if (count > seen) {
-          seen = count;
+        const id = ids().at(-1);
+        if (id !== undefined && id !== current) {
+          current = id;
           clearTimeout(timer);
-          resolve();
+          resolve(id);
         } else wake = check;
       };
       check();
     });
-  const connected = new Promise<void>((resolve) => {
-    const check = () => (received.includes('retry:') ? resolve() : (wake = check));
-    check();
-  });
-  return { next, connected };
+  return { next };
 }
 
 async function get(port: number, url = '/'): Promise<{ status: number; body: string }> {
@@ -288,37 +286,38 @@ t.test('npm run slides -- --serve serves the deck and reloads it on every edit',
   let page = await get(port);
   t.equal(page.status, 200);
   t.match(page.body, /<section\b/);
-  t.match(page.body, /new EventSource\('\/events'\)/, 'the served page listens for reloads');
+  t.match(page.body, /new EventSource\('\/events'\)/, 'the served page listens for new builds');
   t.equal((await get(port, '/nothing')).status, 404);
 
-  const events = listenForReloads(t, port);
-  await events.connected;
+  const builds = watchBuilds(t, port);
+  const first = await builds.next('connecting');
+  t.match(page.body, `if (event.data !== '${first}') location.reload();`, 'the page knows its build');
 
   // A stage file the deck shows code from.
   const server = path.join(copy, '01-chat', 'server.ts');
   edit(server, (text) => text.replace('    listeners.add(call);\n', '    listeners.add(call); // edited while serving\n'));
-  await events.next('editing 01-chat/server.ts');
+  await builds.next('editing 01-chat/server.ts');
   t.match((await get(port)).body, /edited while serving/);
 
   // The deck itself.
   edit(deck, (text) => text.replace('## Deadlines', '## Deadlines, edited'));
-  await events.next('editing the deck');
+  await builds.next('editing the deck');
   t.match((await get(port)).body, /Deadlines, edited/);
 
   // A diagram.
   edit(path.join(copy, 'slides', 'diagrams', 'direct-message.svg'), (text) => text.replace('(nothing)', '(nothing at all)'));
-  await events.next('editing a diagram');
+  await builds.next('editing a diagram');
   t.match((await get(port)).body, /\(nothing at all\)/);
 
   // A broken region: the page says what is wrong, and the server keeps going.
   edit(server, (text) => text.replace('// #region slides:listen', '// #region slides:gone'));
-  await events.next('breaking a region');
+  await builds.next('breaking a region');
   page = await get(port);
   t.match(page.body, /Slides not built/);
   t.match(page.body, /01-chat\/server\.ts has no region &quot;slides:listen&quot;/);
   await proc.waitFor(/^Slides not built: .*01-chat\/server\.ts has no region "slides:listen"/);
   edit(server, (text) => text.replace('// #region slides:gone', '// #region slides:listen'));
-  await events.next('mending the region');
+  await builds.next('mending the region');
   t.match((await get(port)).body, /edited while serving/);
 
   // The port is taken now: a second server says so.
