@@ -45,11 +45,14 @@ function cleanCopy(t: Test): string {
   return dir;
 }
 
+// Saved the way many editors save: a new file renamed over the old one, so that
+// nothing ever reads it half written.
 function edit(file: string, change: (text: string) => string): void {
   const before = fs.readFileSync(file, 'utf8');
   const after = change(before);
   if (after === before) throw new Error(`the edit of ${file} changed nothing`);
-  fs.writeFileSync(file, after);
+  fs.writeFileSync(`${file}.saving`, after);
+  fs.renameSync(`${file}.saving`, file);
 }
 
 // The code blocks of a built page: where each came from, and its text.
@@ -352,6 +355,8 @@ t.test("the run sheet's commands exist, its stages exist, and its problems are t
     const stages = script === 'check' ? args.slice(0, 1) : script === 'diff' ? args.slice(0, 2) : [];
     for (const stage of stages) t.ok(findStage(stage), `${command}: the stage ${stage} exists`);
   }
+  // Every stage it names, in a command or not, exists.
+  for (const [stage] of sheet.matchAll(/\b0\d-[a-z][a-z-]*[a-z]/g)) t.ok(findStage(stage), `the stage ${stage} exists`);
   // Every check a step ends with is a stage of the workshop.
   for (const stage of ['01-add-user', '02-direct-message', '03-status-code']) {
     t.match(sheet, new RegExp(`npm run check -- ${stage}`), `a step ends with npm run check -- ${stage}`);
