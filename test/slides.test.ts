@@ -11,6 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { GEN_FLAGS } from '../scripts/gen';
 import { findStage } from '../scripts/lib/stages';
 import { parseOptions, UsageError } from '../slides/options';
 import { DeckError, extractRegion, highlight, renderDeck } from '../slides/render';
@@ -130,7 +131,9 @@ t.test('npm run slides builds a page that opens offline, with every code block r
   ]) {
     t.match(deck, new RegExp(`^## .*${title.source}`, 'm'), `a slide on ${title.source}`);
   }
-  // Commands on slides exist too.
+  // Commands on slides exist too, and the generator's flags are the ones the stages use.
+  const generate = [...deck.matchAll(/^npx proto-loader-gen-types .*$/gm)].map(([line]) => line);
+  t.same(generate, [`npx proto-loader-gen-types ${GEN_FLAGS.join(' ')} --outDir=generated chat.proto`]);
   for (const [, script, stage] of deck.matchAll(/npm run ([\w:-]+)(?: -- ([\w-]+))?/g)) {
     t.ok(script in scripts(), `npm run ${script} exists`);
     if (stage && !stage.startsWith('-')) t.ok(findStage(stage), `stage ${stage} exists`);
