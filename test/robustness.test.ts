@@ -6,6 +6,7 @@ import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { rssBytes } from '../bench/system';
 import { Proc, type Exit } from './lib/processes';
 import { forStages } from './lib/stages';
+import { featuresOf } from '../lib/stages';
 
 const MAX_BYTES = 4096;
 
@@ -171,7 +172,7 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
     // The server's own account: no stream left, and (from 02 on) no name left.
     await server.waitFor('(0 listening)', { from: server.lines.length - 1, ms: 30_000 }).catch(() => undefined);
     t.equal(lastCount(server, 'listening'), 0, 'no Listen stream left');
-    if (/02-|03-/.test(dir)) {
+    if (featuresOf(dir).releasesNames) {
       await server.waitFor('(0 users)', { ms: 30_000 }).catch(() => undefined);
       t.equal(lastCount(server, 'users'), 0, 'no username left');
     }
