@@ -5,7 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { Report } from '../bench/report';
 import { bench, TINY } from './lib/bench';
-import { Proc } from './lib/processes';
+import { Proc } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 // The bench tool itself, on the default stage (not part of an attendee's check).

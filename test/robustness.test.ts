@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { rssBytes } from '../bench/system';
-import { Proc, type Exit } from './lib/processes';
+import { Proc, type Exit } from '../lib/processes';
 import { forStages } from './lib/stages';
 import { featuresOf } from '../lib/stages';
 

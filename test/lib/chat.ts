@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Test } from 'tap';
 import { RawClient, type LoadOptions } from './grpc';
-import { Proc, startClient, startServer } from './processes';
+import { Proc, startClient, startServer } from '../../lib/processes';
 import { featuresOf, ROOT } from '../../lib/stages';
 
 export const CONNECTED = /Type a message/;

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
-import { Proc, startClient } from './processes';
+import { Proc, startClient } from '../../lib/processes';
 
 export interface Reply {
   status: number;
