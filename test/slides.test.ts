@@ -15,7 +15,7 @@ import { GEN_FLAGS } from '../scripts/gen';
 import { findStage } from '../scripts/lib/stages';
 import { parseOptions, UsageError } from '../slides/options';
 import { DeckError, extractRegion, highlight, renderDeck } from '../slides/render';
-import { Proc, runScript } from './lib/processes';
+import { Proc, runScript } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 const BUILD = path.join(ROOT, 'slides', 'build.ts');
