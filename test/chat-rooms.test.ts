@@ -11,8 +11,9 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionV1AlphaImplementation } from '@grpc/reflection/build/src/implementations/reflection-v1alpha';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { freePorts, Proc, runScript, startClient, startServer } from './lib/processes';
+import { freePorts, Proc, runScript, startClient, startServer } from '../lib/processes';
 import { forStages } from './lib/stages';
+import { writeCertificate } from './lib/tls';
 
 const REFLECTION_PROTO = path.join(
   path.dirname(require.resolve('@grpc/reflection/package.json')),
@@ -412,9 +413,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   t.test('TLS: a round trip with a certificate made for the test', async (t) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-tls-'));
     t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-    const cert = path.join(tmp, 'cert.pem');
-    const key = path.join(tmp, 'key.pem');
-    t.equal((await run('cert.ts', ['--dir', tmp])).code, 0);
+    const { cert, key } = await writeCertificate(tmp);
     const { server, address } = await setup(['--cert', cert, '--key', key]);
     t.match(server.output, 'Serving TLS');
     const tls = ['--tls', '--ca', cert];

@@ -14,8 +14,9 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { fileName, readStrictly } from './lib/strict-descriptors';
-import { runScript, startClient, startServer } from './lib/processes';
-import { forStages, type StageName } from './lib/stages';
+import { patience, runScript, startClient, startServer } from '../lib/processes';
+import { stageOf } from '../lib/stages';
+import { forStages } from './lib/stages';
 
 t.jobs = 3; // the stages' blocks run side by side: each starts its own processes
 
@@ -28,6 +29,7 @@ interface Script {
   unary: Record<string, (request: Fields) => Fields>; // canned answers, by method
   args: (address: string) => string[];
   answers: string[]; // lines the client asks for before it chats (a name, a room)
+  say?: (text: string) => string; // a chat line as typed, if not just the text
   ready: RegExp; // the client says it is ready to type
   typed: (request: Fields) => string | undefined; // the chat text in a request, if any
   echo: (text: string) => Fields; // a message our server then streams back
@@ -38,7 +40,8 @@ const ts = () => ({ seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 });
 const chatLine = (request: Fields) => (typeof request.msg === 'string' ? request.msg : undefined);
 const usernames = (msg: string) => ({ msg: `echo ${msg}`, user: { username: 'bob' } });
 
-const SCRIPTS: Partial<Record<StageName, Script>> = {
+// By stage folder (lib/stages.ts).
+const SCRIPTS: Record<string, Script> = {
   '01-chat': {
     proto: 'chat.proto', service: 'chat.Chat',
     unary: { SendMessage: () => ({ msg: 'Sent message' }) },
@@ -88,7 +91,8 @@ const SCRIPTS: Partial<Record<StageName, Script>> = {
   'solutions/06-http-bridge': {
     proto: 'messenger.proto', service: 'messenger.Messenger',
     unary: { SendMessage: () => ({ send_time: ts() }) },
-    args: (address) => ['--port', '0', '--server', address], answers: [], ready: /Read stream open at/,
+    args: (address) => ['--port', '0', '--server', address], answers: [], say: (text) => `alice: ${text}`,
+    ready: /Read stream open at/,
     typed: (request) => (typeof request.text === 'string' ? request.text : undefined),
     echo: (text) => ({ author: 'bob', text: `echo ${text}`, send_time: ts() }),
     shown: (text) => new RegExp(`\\] bob: echo ${text}$`),
@@ -145,7 +149,7 @@ class LateHeadersServer {
   }
 
   // Wait until `check` holds (rejects after `ms`, saying what we have).
-  until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  until(check: () => boolean, what: string, ms = patience()): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what}; typed so far: ${JSON.stringify(this.typed)}`)), ms);
       const test = () => {
@@ -172,23 +176,22 @@ class LateHeadersServer {
 
 // Every stage's client against such a server, all at once.
 forStages('01-chat', 'solutions/06-http-bridge', (t, dir) => {
-  const stage = Object.keys(SCRIPTS).find((name) => dir.endsWith(name)) as StageName | undefined;
-  const script = stage && SCRIPTS[stage];
-  if (!script) return; // npm run check on another folder: its script is the stage's
+  const stage = stageOf(dir).folder; // under npm run check, the stage the folder is checked against
+  const script = SCRIPTS[stage];
   t.test('a server that sends headers only with its first message: the client is ready, its line arrives',
     async (t) => {
+      if (!script) throw new Error(`test/interop.test.ts has no script for ${stage}`);
       const late = new LateHeadersServer(dir, script);
       const address = await late.start(t);
       const client = startClient(dir, script.args(address), 'client');
       t.teardown(() => client.stop());
       for (const answer of script.answers) client.send(answer);
-      // Wait until the client has started its stream (starting a client under ts-node
-      // on a busy machine can take long: that is not under test). From there it must
-      // get ready on its own, though no response headers come.
+      // Wait until the client has started its stream. From there it must get ready on
+      // its own, though no response headers come.
       void client.exited.then(() => late.wake());
-      await late.until(() => late.streams.size > 0 || !client.alive, 'stream started', 60_000);
+      await late.until(() => late.streams.size > 0 || !client.alive, 'stream started');
       await client.waitFor(script.ready);
-      client.send(stage === 'solutions/06-http-bridge' ? 'alice: hello there' : 'hello there');
+      client.send(script.say?.('hello there') ?? 'hello there');
       await late.until(() => late.typed.includes('hello there'), '"hello there" at the server');
       t.pass('the typed line reached the server');
       t.ok(await client.waitFor(script.shown('hello there')), 'and the answer streamed back is shown');
