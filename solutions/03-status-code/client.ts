@@ -1,5 +1,7 @@
 // client.ts: a chat client. Start it with `npx ts-node client.ts [--host host:port]`.
+import { once } from 'node:events';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import prompts from 'prompts';
 import { loadChatProto, readFlag } from './common';
@@ -111,6 +113,11 @@ function send(msg: string): Promise<void> {
 }
 // #endregion
 
+function connected(): void {
+  show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
+  void chat();
+}
+
 async function chat(): Promise<void> {
   for await (const line of input()) {
     if (line.trim() !== '') await send(line);
@@ -132,19 +139,11 @@ function format(message: Message__Output): string {
 // Server-streaming call: one request, then a 'data' event for every message.
 function listen(): void {
   const stream = client.Listen({});
-  // We are in once the call is started. A grpc-js server sends its response headers
-  // at once, so they tell us it has added us; Python and Go servers send them only
-  // with the first message, which may be long in coming. So we wait for them, or
-  // HEADERS_WAIT_MS at most, before we take input.
-  let ready = false;
-  const start = () => {
-    if (ready) return;
-    ready = true;
-    show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
-    void chat();
-  };
-  stream.once('metadata', start);
-  setTimeout(start, HEADERS_WAIT_MS).unref();
+  // We are subscribed once the server has the call. A grpc-js server says so at once
+  // with its response headers; Python and Go servers send them only with their first
+  // message. So we go on at the headers, or after HEADERS_WAIT_MS without them (a
+  // call that fails is reported below).
+  void Promise.race([once(stream, 'metadata'), sleep(HEADERS_WAIT_MS)]).then(connected, () => {});
   stream.on('data', (message: Message__Output) => show(format(message)));
   // The stream ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.
