@@ -29,6 +29,10 @@ export const LIMITS = {
   // second. Far above typing speed, far below what a thousand readers can take.
   sendRate: setting('CHAT_SEND_RATE', 20),
   sendBurst: setting('CHAT_SEND_BURST', 50),
+  // Stages whose names belong to a connection (02 on): how many users at most,
+  // and how long a new name waits for its owner's Listen stream before it lapses.
+  maxUsers: setting('CHAT_MAX_USERS', 1000),
+  nameLeaseMs: setting('CHAT_NAME_LEASE_MS', 5000),
 };
 
 // grpc-js does the idle, keepalive and age limits itself, given these options.

@@ -2,6 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadChatProto, readFlag } from './common';
 import { allowSend, listen, serverOptions } from './limits';
+import { checkUsername, normalizeName } from './names';
 import type { ChatHandlers } from './generated/chat/Chat';
 import type { ListenRequest__Output } from './generated/chat/ListenRequest';
 import type { Message } from './generated/chat/Message';
@@ -10,7 +11,6 @@ const USAGE = 'Usage: npx ts-node server.ts [--port N]  (default 50051; 0 picks 
 const MAX_MESSAGE_BYTES = 4096; // the longest chat message we accept
 const MAX_REQUEST_BYTES = 64 * 1024; // grpc-js refuses bigger requests before reading them
 const MAX_QUEUED = 1000; // messages waiting for one slow listener before we cut it off
-const MAX_USERNAME_CHARS = 32;
 
 const port = Number(readFlag('port', '50051', USAGE, /^\d{1,5}$/));
 const proto = loadChatProto();
@@ -57,14 +57,6 @@ function checkMessage(text: string): string | undefined {
   return undefined;
 }
 
-function checkUsername(name: string): string | undefined {
-  if (name === '') return 'username is empty';
-  if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
-  if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
-  if (/\s/.test(name)) return 'username must be one word, without spaces';
-  return undefined;
-}
-
 const handlers: ChatHandlers = {
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
@@ -80,7 +72,7 @@ const handlers: ChatHandlers = {
       return;
     }
     // A message field that was not sent arrives as null.
-    const username = call.request.user?.username.trim() ?? '';
+    const username = normalizeName(call.request.user?.username ?? '');
     if (!usernames.has(username)) {
       callback({ code: grpc.status.FAILED_PRECONDITION, details: 'add a user first' });
       return;
@@ -90,7 +82,7 @@ const handlers: ChatHandlers = {
   },
 
   AddUser(call, callback) {
-    const username = call.request.username.trim();
+    const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
