@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import t, { type Test } from 'tap';
 import { chat } from './lib/chat';
-import { RawClient, statusOf, type Fields } from './lib/grpc';
+import { statusOf, type Fields } from './lib/grpc';
 import { startServer } from './lib/processes';
 import { ROOT } from './lib/stages';
 

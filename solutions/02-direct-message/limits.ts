@@ -80,9 +80,10 @@ function admit(socket: net.Socket): boolean {
   return true;
 }
 
-// Like server.bindAsync(`0.0.0.0:${port}`, credentials, ready), with the caps above.
+// Like server.bindAsync(`${host}:${port}`, credentials, ready), with the caps above.
 export function listen(
   server: grpc.Server,
+  host: string,
   port: number,
   credentials: grpc.ServerCredentials,
   ready: (error: Error | null, boundPort: number) => void,
@@ -98,7 +99,7 @@ export function listen(
     }
   });
   tcp.once('error', (error) => ready(error, 0));
-  tcp.listen(port, '0.0.0.0', () => {
+  tcp.listen(port, host.replace(/^\[(.*)\]$/, '$1'), () => {
     const address = tcp.address();
     ready(null, typeof address === 'object' && address ? address.port : port);
   });

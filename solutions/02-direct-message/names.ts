@@ -17,6 +17,11 @@ export function checkUsername(name: string): string | undefined {
   if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
   if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
   if (/\s/.test(name)) return 'username must be one word, without spaces';
+  return lookalikeProblem(name);
+}
+
+// What could make a name pass for another one on screen, or undefined.
+export function lookalikeProblem(name: string): string | undefined {
   // Characters that print as nothing: format characters (Unicode category Cf,
   // e.g. a zero-width space), and the "default ignorable" ones such as the Hangul
   // fillers (U+3164), variation selectors and tags.

@@ -197,7 +197,7 @@ process.once('SIGTERM', shutDown);
 // 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
 // credentials keep the workshop simple; real deployments use TLS. listen() is
 // server.bindAsync() plus a cap on connections per address and in total (limits.ts).
-listen(server, port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')
