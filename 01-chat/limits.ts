@@ -5,7 +5,7 @@
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 
-function setting(name: string, fallback: number): number {
+export function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
