@@ -136,7 +136,7 @@ process.once('SIGTERM', shutDown);
 // 0.0.0.0: every network interface, as the course's setup expects. Plaintext for
 // simplicity; real deployments use TLS.
 // listen() is server.bindAsync() plus a cap on connections per address and in total.
-listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+listen(server, '0.0.0.0', Number(port), grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')
