@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import t, { type Test } from 'tap';
 import { chat } from './lib/chat';
-import { statusOf, type Fields } from './lib/grpc';
+import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { startServer } from './lib/processes';
 import { ROOT } from './lib/stages';
 
@@ -37,7 +37,9 @@ class H2Caller {
   readonly session: http2.ClientHttp2Session;
   private readonly methods: protoLoader.PackageDefinition;
 
-  constructor(dir: string, port: number, local: { localAddress?: string; localPort?: number } = {}) {
+  constructor(
+    dir: string, port: number, local: { localAddress?: string; localPort?: number } = {}, private service = 'chat.Chat',
+  ) {
     this.methods = protoLoader.loadSync(path.join(dir, 'chat.proto'), { keepCase: true, defaults: true, enums: String });
     this.socket = net.connect({ host: '127.0.0.1', port, ...local });
     this.socket.on('error', () => {});
@@ -46,7 +48,7 @@ class H2Caller {
   }
 
   private method(name: string): protoLoader.MethodDefinition<Fields, Fields> {
-    return (this.methods['chat.Chat'] as protoLoader.ServiceDefinition)[name] as protoLoader.MethodDefinition<Fields, Fields>;
+    return (this.methods[this.service] as protoLoader.ServiceDefinition)[name] as protoLoader.MethodDefinition<Fields, Fields>;
   }
 
   // A call; resolves with its status once it ends. onMessage sees each reply as it comes.
@@ -255,4 +257,81 @@ t.test('lookalike names are refused or are the same name', async (t) => {
       t.match(String(reply.msg), /taken/, `${name}: ${JSON.stringify(username)} is taken`);
     }
   }
+});
+
+t.test('04: a login flood is slowed per address; the real user still gets in', async (t) => {
+  const dir = stage('solutions/04-auth-token');
+  const { port, address } = await startServer(dir, ['-p', 'right'], { CHAT_NAME_LEASE_MS: '60000' })
+    .then((started) => (t.teardown(() => started.server.stop()), started));
+  const guesser = new RawClient(path.join(dir, 'chat.proto'), 'chat.Chat', address);
+  t.teardown(() => guesser.close());
+  const guesses = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => statusOf(guesser.unary('Login', { password: `guess${i}`, name: 'x' }))),
+  );
+  const checked = guesses.filter((s) => s.code === grpc.status.UNAUTHENTICATED).length;
+  const refused = guesses.filter((s) => s.code === grpc.status.RESOURCE_EXHAUSTED);
+  t.ok(checked < 15, `only ${checked} of 40 guesses were checked at all`);
+  t.equal(checked + refused.length, 40, 'the others: RESOURCE_EXHAUSTED');
+  t.match(refused[0]?.details, /too many login attempts from your address; try again in \d+ s/);
+  // The real user on another machine is not slowed by someone else's guessing.
+  const user = new H2Caller(dir, port, { localAddress: '127.0.0.2' });
+  t.teardown(() => user.session.destroy());
+  const login = await user.call('Login', { password: 'right', name: 'real' });
+  t.equal(login.code, grpc.status.OK, 'the right password from another address logs in');
+  t.match(String(login.messages[0]?.token), /^[0-9a-f]{32}$/);
+});
+
+t.test('04: sessions without a stream expire and are capped; lookalike names refused', async (t) => {
+  const dir = stage('solutions/04-auth-token');
+  const { server: proc, address } = await startServer(dir, ['-p', 'right'], {
+    CHAT_NAME_LEASE_MS: '1500', CHAT_MAX_USERS: '3',
+  }).then((started) => (t.teardown(() => started.server.stop()), started));
+  const raw = new RawClient(path.join(dir, 'chat.proto'), 'chat.Chat', address);
+  t.teardown(() => raw.close());
+  for (const name of ['a', 'b', 'c']) await raw.unary('Login', { password: 'right', name });
+  const full = await statusOf(raw.unary('Login', { password: 'right', name: 'd' }));
+  t.same(full, { code: grpc.status.RESOURCE_EXHAUSTED, details: 'the chat is full (3 sessions)' });
+  for (const name of ['a', 'b', 'c']) await proc.waitFor(`(${name}) has logged out (no stream opened)`);
+  t.equal((await statusOf(raw.unary('Login', { password: 'right', name: 'd' }))).code, grpc.status.OK, 'room again');
+  for (const [name, why] of [['alice\u200b', /invisible|control characters/], ['\u0430lice', /mixes Latin and Cyrillic/]] as const) {
+    const status = await statusOf(raw.unary('Login', { password: 'right', name }));
+    t.equal(status.code, grpc.status.INVALID_ARGUMENT, JSON.stringify(name));
+    t.match(status.details, why);
+  }
+});
+
+t.test('05: rooms count against their creator; empty rooms expire; the server\'s name is not for taking', async (t) => {
+  const dir = stage('solutions/05-chat-rooms');
+  const { server: proc, port, address } = await startServer(dir, [], {
+    CHAT_ROOMS_PER_CREATOR: '3', CHAT_EMPTY_ROOM_MS: '1500',
+  }).then((started) => (t.teardown(() => started.server.stop()), started));
+  const raw = new RawClient(path.join(dir, 'chat.proto'), 'rpc.ChatService', address);
+  t.teardown(() => raw.close());
+  const rooms: string[] = [];
+  for (let i = 0; i < 3; i++) rooms.push(String((await raw.unary('CreateChatRoom', { private: true })).room_id));
+  const over = await statusOf(raw.unary('CreateChatRoom', { private: true }));
+  t.equal(over.code, grpc.status.RESOURCE_EXHAUSTED, 'a fourth room from the same address is refused');
+  t.match(over.details, /you have created 3 rooms/);
+  // Somebody else (another machine) can still create rooms.
+  const other = new H2Caller(dir, port, { localAddress: '127.0.0.2' }, 'rpc.ChatService');
+  t.teardown(() => other.session.destroy());
+  t.equal((await other.call('CreateChatRoom', { private: false })).code, grpc.status.OK, 'another address creates one');
+  // A member keeps a room alive; the empty ones expire and give the creator its quota back.
+  const stream = raw.bidiStream('Chat');
+  const member = new Collector(stream);
+  stream.write({ join: { room_id: rooms[0], name: 'keeper' } });
+  await member.started;
+  for (const id of rooms.slice(1)) await proc.waitFor(`Room ${id} deleted: empty`);
+  t.equal(proc.count(new RegExp(`Room ${rooms[0]} deleted`)), 0, 'the occupied room stays');
+  t.equal((await statusOf(raw.unary('CreateChatRoom', { private: true }))).code, grpc.status.OK, 'quota given back');
+  for (const [name, why] of [['chat\u00a0server', /is the server's/], ['\u0441hat', /mixes Latin and Cyrillic/],
+    ['bob\u2060', /invisible|control characters/], ['bob\u3164', /invisible/]] as const) {
+    const joiner = raw.bidiStream('Chat');
+    const refused = new Collector(joiner);
+    joiner.write({ join: { room_id: rooms[0], name } });
+    const status = await refused.ended;
+    t.equal(status.code, grpc.status.INVALID_ARGUMENT, JSON.stringify(name));
+    t.match(status.details, why);
+  }
+  stream.end();
 });
