@@ -40,7 +40,7 @@ const HELP = [
 
 // A stage by short name ("03-status-code", "01-chat") or by folder; it must have a
 // server.ts and a chat.proto.
-function findStage(name: string): string | undefined {
+export function findStage(name: string): string | undefined {
   const candidates = [path.resolve(name), path.join(ROOT, name), path.join(ROOT, 'solutions', name)];
   return candidates.find((dir) => ['server.ts', 'chat.proto'].every((file) => fs.existsSync(path.join(dir, file))));
 }
