@@ -130,6 +130,26 @@ t.test('idle-connection flood: capped per address, idle ones closed, honest clie
   t.ok(client.alive, 'a client joins and chats after the flood');
 });
 
+t.test('a connection past its maximum age gets GOAWAY; open Listen streams carry on', async (t) => {
+  const dir = stage('01-chat');
+  const { port, address } = await server(t, dir, { CHAT_MAX_CONNECTION_AGE_MS: '1000' });
+  const client = await chat(t, dir).connect(address);
+  // A listener over a connection of our own, so that we see the server's GOAWAY.
+  const own = new H2Caller(dir, port);
+  t.teardown(() => own.session.destroy());
+  const heard: Fields[] = [];
+  const goaway = new Promise<void>((resolve) => own.session.once('goaway', () => resolve()));
+  void own.call('Listen', {}, (message) => heard.push(message));
+  await goaway;
+  // The stream is still open on the old connection; client.ts sends over a new
+  // one if its own connection got its GOAWAY too.
+  client.send('after the goaway');
+  await client.waitFor('>>> after the goaway');
+  while (heard.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.same(heard.map((m) => m.msg), ['after the goaway'], 'the listener on the aged connection still receives');
+  t.ok(client.alive, 'client.ts still connected and reading');
+});
+
 t.test('the total cap counts every address', async (t) => {
   const { port } = await server(t, stage('01-chat'), {
     CHAT_MAX_CONNECTIONS_PER_ADDRESS: '3', CHAT_MAX_CONNECTIONS: '4',
