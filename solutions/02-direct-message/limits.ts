@@ -36,6 +36,8 @@ export const LIMITS = {
 };
 
 // grpc-js does the idle, keepalive and age limits itself, given these options.
+// (Servers in some languages also refuse clients that ping too often; grpc-js
+// servers do not, so there is nothing to permit for our clients' pings.)
 export function serverOptions(): grpc.ServerOptions {
   return {
     'grpc.max_connection_idle_ms': LIMITS.idleMs,
@@ -55,7 +57,7 @@ const connections = new Map<string, net.Socket>(); // "address:port" (= call.get
 let refused = 0; // refusals not yet logged; we log at most once every 10 s
 function logRefusal(): void {
   if (refused++ > 0) return;
-  console.log('Refusing connections: too many open (limits.ts)');
+  console.log(`Refusing connections: too many open (${LIMITS.perAddress} per address, ${LIMITS.total} in all)`);
   setTimeout(() => {
     if (refused > 1) console.log(`Refused ${refused - 1} more connections in the last 10 s`);
     refused = 0;
