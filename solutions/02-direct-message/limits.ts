@@ -90,7 +90,13 @@ export function listen(
   credentials: grpc.ServerCredentials,
   ready: (error: Error | null, boundPort: number) => void,
 ): void {
-  const injector = server.createConnectionInjector(credentials);
+  let injector: grpc.ConnectionInjector;
+  try {
+    injector = server.createConnectionInjector(credentials); // throws on a bad TLS key or certificate
+  } catch (error) {
+    ready(error as Error, 0);
+    return;
+  }
   const tcp = net.createServer((socket) => {
     socket.on('error', () => socket.destroy()); // a peer that resets: nothing to do
     if (admit(socket)) {
