@@ -55,6 +55,7 @@ function checkMessage(text: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     // One sender must not flood everyone's screen (and queues): see limits.ts.
@@ -71,7 +72,9 @@ const handlers: ChatHandlers = {
     broadcast({ msg: call.request.msg });
     callback(null, { msg: 'Sent message' });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     listeners.add(call);
@@ -82,6 +85,7 @@ const handlers: ChatHandlers = {
     // connection dropped, or the stream ended with a status.
     call.on('cancelled', () => leave(call));
   },
+  // #endregion
 };
 
 // serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { Collector, RawClient, statusOf } from '../test/lib/grpc';
-import { Proc } from '../test/lib/processes';
+import { Proc } from '../lib/processes';
 import { loadContract, SERVICE } from './contract';
 import { findStage } from './options';
 

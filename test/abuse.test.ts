@@ -11,7 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import t, { type Test } from 'tap';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { startServer } from './lib/processes';
+import { startServer } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 const stage = (name: string) => path.join(ROOT, name);

@@ -58,6 +58,7 @@ function checkMessage(text: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     // One sender must not flood everyone's screen (and queues): see limits.ts.
@@ -80,7 +81,9 @@ const handlers: ChatHandlers = {
     broadcast({ msg: call.request.msg, user: { username } });
     callback(null, { msg: 'Sent message' });
   },
+  // #endregion
 
+  // #region slides:add-user
   AddUser(call, callback) {
     const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
@@ -97,7 +100,9 @@ const handlers: ChatHandlers = {
     console.log(`Added user ${username} (${usernames.size} users)`);
     callback(null, { msg: 'Added user' });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     listeners.add(call);
@@ -108,6 +113,7 @@ const handlers: ChatHandlers = {
     // connection dropped, or the stream ended with a status.
     call.on('cancelled', () => leave(call));
   },
+  // #endregion
 };
 
 // serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).

@@ -79,6 +79,7 @@ function checkMessage(text: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     // One sender must not flood everyone's screen (and queues): see limits.ts.
@@ -115,7 +116,9 @@ const handlers: ChatHandlers = {
     deliver(recipient, message);
     callback(null, { msg: `Sent direct message to ${target}` });
   },
+  // #endregion
 
+  // #region slides:add-user
   AddUser(call, callback) {
     const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
@@ -150,7 +153,9 @@ const handlers: ChatHandlers = {
     console.log(`Added user ${username} (${users.size} users)`);
     callback(null, { msg: 'Added user' });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     const peer = call.getPeer();
@@ -172,6 +177,7 @@ const handlers: ChatHandlers = {
       if (owner && owner.listener === call) release(owner);
     });
   },
+  // #endregion
 };
 
 // serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
