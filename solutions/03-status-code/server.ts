@@ -31,6 +31,7 @@ interface User {
   peer: string;
   listener?: Listener;
   lease?: NodeJS.Timeout;
+  unwatch?: () => void; // stops watching the connection
 }
 const users = new Map<string, User>(); // by username
 const callers = new Map<string, User>(); // by peer: who is calling
@@ -39,6 +40,7 @@ const callers = new Map<string, User>(); // by peer: who is calling
 function release(user: User): void {
   if (users.get(user.name) !== user) return; // released already
   clearTimeout(user.lease);
+  user.unwatch?.();
   users.delete(user.name);
   callers.delete(user.peer);
   console.log(`Released user ${user.name} (${users.size} users)`);
@@ -151,7 +153,7 @@ const handlers: ChatHandlers = {
       console.log(`User ${username} never listened`);
       release(user);
     }, LIMITS.nameLeaseMs);
-    onDisconnect(peer, () => release(user));
+    user.unwatch = onDisconnect(peer, () => release(user));
     console.log(`Added user ${username} (${users.size} users)`);
     callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
   },

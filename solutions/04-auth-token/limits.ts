@@ -115,11 +115,15 @@ export function listen(
 
 // Run `then` when the connection a call came on closes (at once if it is gone).
 // An identity granted on a connection must end with it: a later connection from
-// the same address and port is somebody else.
-export function onDisconnect(peer: string, then: () => void): void {
+// the same address and port is somebody else. Returns a function that cancels it.
+export function onDisconnect(peer: string, then: () => void): () => void {
   const socket = connections.get(peer);
-  if (socket && !socket.destroyed) socket.once('close', then);
-  else queueMicrotask(then);
+  if (!socket || socket.destroyed) {
+    queueMicrotask(then);
+    return () => {};
+  }
+  socket.once('close', then);
+  return () => socket.off('close', then);
 }
 
 // Token buckets for posting, one per address: each holds up to sendBurst tokens,
