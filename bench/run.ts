@@ -41,7 +41,8 @@ interface Server {
 }
 
 // The bench measures what a server can do, so it lifts the limits that stop one
-// client from using it all (limits.ts): connections per address, posting rate.
+// client from using it all (limits.ts): connections per address, posting rate,
+// and the lease on a name whose client never listens (the bench's sender).
 // `npm run bench:flood` measures those limits.
 
 async function startServer(kind: 'stage' | 'baseline'): Promise<Server> {
