@@ -80,7 +80,11 @@ async function run(limits: string, env: NodeJS.ProcessEnv): Promise<FloodFigures
   await Promise.all(readers.map((reader) => reader.started));
   const flooder = raw();
   const user = contract.needsUser ? { user: { username: 'flood' } } : {};
-  if (contract.needsUser) await flooder.unary('AddUser', { username: 'flood' });
+  if (contract.needsUser) {
+    // A name lapses unless its client listens (02 on), so the flooder listens too.
+    await flooder.unary('AddUser', { username: 'flood' });
+    await new Collector(flooder.serverStream('Listen', {})).started;
+  }
 
   progress(`${args.stage}, ${limits}: ${args.messages} messages, ${args.window} in flight`);
   const codes: grpc.status[] = [];
