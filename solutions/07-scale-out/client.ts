@@ -168,7 +168,7 @@ function listen(lost?: string): void {
   let over = false;
   stream.on('metadata', () => {
     if (lost) show(`Reconnected to the chat through ${stream.getPeer()} as ${username} (${lost}).`);
-    else show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
+    else show(`Connected to the chat server at ${host} (through ${stream.getPeer()}). Type a message and press Enter (Ctrl+D quits).`);
     if (!chatting) void chat();
   });
   stream.on('data', (message: Message__Output) => show(format(message)));

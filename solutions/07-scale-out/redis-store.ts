@@ -41,6 +41,7 @@ export class RedisStore implements ChatStore {
   private readonly reader: Redis; // XREAD BLOCK holds a connection of its own
   private deliver: (post: Post) => void = () => {};
   private closed = false;
+  private last?: string; // the id of the last stream entry handed on
 
   // onState is told when Redis becomes reachable (true) or unreachable (false).
   constructor(url: string, readonly leaseMs: number, private readonly onState: (ready: boolean, why: string) => void) {
@@ -51,25 +52,28 @@ export class RedisStore implements ChatStore {
     };
     this.redis = new Redis(url, options);
     this.reader = new Redis(url, { ...options, autoResendUnfulfilledCommands: false });
-    this.redis.on('ready', () => this.onState(true, 'connected'));
+    this.redis.on('ready', () => {
+      if (this.last !== undefined) return this.onState(true, 'connected');
+      // The first time: read from after the newest entry, then serve. So every
+      // message posted from now on reaches this replica's listeners.
+      this.redis.xrevrange(POSTS, '+', '-', 'COUNT', 1).then(([newest]) => {
+        this.last = newest?.[0] ?? '0-0';
+        this.onState(true, 'connected');
+      }, () => this.redis.disconnect(true)); // try it all again
+    });
     this.redis.on('error', (error: Error) => this.onState(false, error.message));
     this.redis.on('close', () => this.onState(false, 'connection closed'));
   }
 
   get ready(): boolean {
-    return this.redis.status === 'ready';
+    return this.redis.status === 'ready' && this.last !== undefined;
   }
 
   // Resolves once Redis answered, or after `ms` if it does not.
-  connected(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ready) return resolve();
-      const timer = setTimeout(resolve, ms);
-      this.redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  async connected(ms: number): Promise<void> {
+    for (const until = Date.now() + ms; !this.ready && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   onPost(deliver: (post: Post) => void): void {
@@ -79,17 +83,13 @@ export class RedisStore implements ChatStore {
 
   // The replica's one reader: wait for new stream entries, hand each on, repeat.
   private async read(): Promise<void> {
-    let last: string | undefined; // id of the last entry read; start after the newest
     while (!this.closed) {
       try {
-        if (last === undefined) {
-          const [newest] = await this.reader.xrevrange(POSTS, '+', '-', 'COUNT', 1);
-          last = newest?.[0] ?? '0-0';
-        }
-        const batches = await this.reader.xread('COUNT', 1000, 'BLOCK', 5000, 'STREAMS', POSTS, last);
+        if (this.last === undefined) throw new Error('not connected yet');
+        const batches = await this.reader.xread('COUNT', 1000, 'BLOCK', 5000, 'STREAMS', POSTS, this.last);
         for (const [, entries] of batches ?? []) {
           for (const [id, fields] of entries) {
-            last = id;
+            this.last = id;
             this.deliver(toPost(fields));
           }
         }

@@ -271,7 +271,8 @@ async function start(): Promise<void> {
       );
       process.exit(1);
     }
-    console.log(`Server listening on 0.0.0.0:${boundPort}${flags.redis ? ` (a replica; Redis at ${flags.redis})` : ''}`);
+    if (flags.redis) console.log(`A replica of the chat in Redis at ${flags.redis}`);
+    console.log(`Server listening on 0.0.0.0:${boundPort}`);
   });
 }
 void start();

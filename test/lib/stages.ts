@@ -12,6 +12,7 @@ export const STAGES = [
   'solutions/04-auth-token',
   'solutions/05-chat-rooms',
   'solutions/06-http-bridge',
+  'solutions/07-scale-out',
 ] as const;
 export type StageName = (typeof STAGES)[number];
 
