@@ -27,10 +27,16 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  // A new one on a free port, stopped when the test ends.
   static async start(t: Test): Promise<RedisServer> {
+    const redis = await RedisServer.launch();
+    t.teardown(() => redis.stop());
+    return redis;
+  }
+
+  static async launch(): Promise<RedisServer> {
     const [port] = await freePorts(1);
     const redis = new RedisServer(port);
-    t.teardown(() => redis.stop());
     await redis.restart();
     return redis;
   }
