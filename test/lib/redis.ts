@@ -21,7 +21,7 @@ export function redisInstalled(): boolean {
 export class RedisServer {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  constructor(readonly port: number) {}  // not started: restart() starts it
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
