@@ -72,16 +72,14 @@ const owners = new Map<string, Owner>(); // by name
 const peerSessions = new Map<string, string>(); // by peer (host:port)
 
 // Who is calling: the session in the call's metadata, or the one of its connection.
-function sessionOf(call: { metadata: grpc.Metadata; getPeer(): string }, create = false): string | undefined {
+type Call = { metadata: grpc.Metadata; getPeer(): string };
+function sessionOf(call: Call): string | undefined {
+  return sentSession(call) ?? peerSessions.get(call.getPeer());
+}
+
+function sentSession(call: Call): string | undefined {
   const [sent] = call.metadata.get(SESSION_HEADER);
-  if (typeof sent === 'string' && SECRET.test(sent)) return sent;
-  const peer = call.getPeer();
-  let session = peerSessions.get(peer);
-  if (!session && create) {
-    session = randomBytes(16).toString('hex');
-    peerSessions.set(peer, session);
-  }
-  return session;
+  return typeof sent === 'string' && SECRET.test(sent) ? sent : undefined;
 }
 
 function release(owner: Owner): void {
@@ -189,11 +187,12 @@ const handlers: ChatHandlers = {
     if (problem) return callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
     if (!store.ready) return callback(UNAVAILABLE);
     void (async () => {
-      const session = sessionOf(call, true) as string;
+      const sent = sentSession(call);
+      const session = sessionOf(call) ?? randomBytes(16).toString('hex');
       // One name per session. Asking again for the same one is fine: that is how a
       // client takes its name back after its replica went away.
       const mine = await store.nameOf(session);
-      if (mine !== undefined && (mine !== username || !call.metadata.get(SESSION_HEADER).length)) {
+      if (mine !== undefined && (mine !== username || !sent)) {
         return callback({ code: grpc.status.FAILED_PRECONDITION, details: `you are already ${mine}` });
       }
       // A taken name is a normal answer, not an error: the client just asks again.
@@ -201,6 +200,7 @@ const handlers: ChatHandlers = {
       if (!(await store.claim(username, session, false))) {
         return callback(null, { msg: 'Username taken, please choose another.', code: Code.TAKEN });
       }
+      if (!sent) peerSessions.set(call.getPeer(), session);
       console.log(`Added user ${username}`);
       callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
     })().catch((error) => callback(storeFailed(error)));
