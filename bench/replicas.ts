@@ -5,8 +5,8 @@
 // in one order. Flags: --listeners N --channels N --messages N --rounds N --replicas 1,2,3
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { Proc } from '../test/lib/processes';
-import { RedisServer, REDIS_INSTALL, redisInstalled } from '../test/lib/redis';
+import { Proc } from '../lib/processes';
+import { RedisServer, REDIS_INSTALL, redisInstalled } from '../lib/redis';
 import type { Command, ConnectResult, SendResult } from './load';
 import { ROOT } from './options';
 import { machine } from './system';

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { chat } from './lib/chat';
 import { Collector, statusOf } from './lib/grpc';
-import type { Proc } from './lib/processes';
+import type { Proc } from '../lib/processes';
 import { forStages } from './lib/stages';
 
 forStages('solutions/02-direct-message', 'solutions/03-status-code', (t, dir) => {

@@ -8,8 +8,8 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Test } from 'tap';
 import { chat, CONNECTED } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { freePorts, runScript, startServer, type Proc } from './lib/processes';
-import { RedisServer, REDIS_INSTALL, redisInstalled } from './lib/redis';
+import { freePorts, runScript, startServer, type Proc } from '../lib/processes';
+import { RedisServer, REDIS_INSTALL, redisInstalled } from '../lib/redis';
 import { forStages, ROOT } from './lib/stages';
 
 const LEASE_MS = 2000; // small, so that a crashed replica's names free quickly here
@@ -36,7 +36,7 @@ function scaleOut(t: Test, dir: string) {
       const started = await Promise.all(
         Array.from({ length: count }, () => startServer(dir, ['--redis', redis.url], { CHAT_LEASE_MS: String(LEASE_MS) })),
       );
-      for (const replica of started) t.teardown(() => replica.server.stop('SIGKILL'));
+      for (const replica of started) t.teardown(() => replica.server.stop()); // SIGTERM: coverage is written
       replicas.push(...started);
       return started;
     },

@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
 import { TapReader, type Result } from './tap';
-import { RUN_TS } from '../../test/lib/processes';
+import { RUN_TS } from '../../lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
