@@ -5,7 +5,7 @@
 // in one order. Flags: --listeners N --channels N --messages N --rounds N --replicas 1,2,3
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { Proc } from '../lib/processes';
+import { NO_LIMITS, Proc } from '../lib/processes';
 import { RedisServer, REDIS_INSTALL, redisInstalled } from '../lib/redis';
 import type { Command, ConnectResult, SendResult } from './load';
 import { ROOT } from './options';
@@ -44,7 +44,7 @@ const running = new Set<Proc>();
 const progress = (text: string) => console.error(`bench: ${text}`);
 
 async function startServer(stage: string, args: string[]): Promise<string> {
-  const proc = new Proc(`server (${stage})`, `${ROOT}/solutions/${stage}`, 'server.ts', ['--port', '0', ...args]);
+  const proc = new Proc(`server (${stage})`, `${ROOT}/solutions/${stage}`, 'server.ts', ['--port', '0', ...args], NO_LIMITS);
   running.add(proc);
   const line = await proc.waitFor(/Server listening on \S+:\d+/, { ms: 60_000 });
   return `127.0.0.1:${/:(\d+)\s*$/.exec(line)?.[1]}`;

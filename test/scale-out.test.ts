@@ -34,7 +34,7 @@ function scaleOut(t: Test, dir: string) {
     // `count` replicas of one chat, all on the same Redis.
     async replicas(redis: RedisServer, count: number) {
       const started = await Promise.all(
-        Array.from({ length: count }, () => startServer(dir, ['--redis', redis.url], { CHAT_LEASE_MS: String(LEASE_MS) })),
+        Array.from({ length: count }, () => startServer(dir, ['--redis', redis.url], { CHAT_NAME_LEASE_MS: String(LEASE_MS) })),
       );
       for (const replica of started) t.teardown(() => replica.server.stop()); // SIGTERM: coverage is written
       replicas.push(...started);

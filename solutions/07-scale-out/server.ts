@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { loadChatProto, readFlags } from './common';
+import { allowSend, LIMITS, listen, onDisconnect, serverOptions } from './limits';
+import { checkUsername, normalizeName } from './names';
 import type { ChatHandlers } from './generated/chat/Chat';
 import type { ListenRequest__Output } from './generated/chat/ListenRequest';
 import type { Message } from './generated/chat/Message';
@@ -15,11 +17,10 @@ const USAGE =
   'Usage: npx ts-node server.ts [--port N] [--redis redis://host:port]\n' +
   '  --port   default 50051; 0 picks a free port\n' +
   '  --redis  share the chat with other replicas through this Redis (default: $REDIS_URL; none: alone, in memory)\n' +
-  '  CHAT_LEASE_MS  how long a name outlives a crashed replica (default 10000)';
+  '  CHAT_NAME_LEASE_MS  how long a name outlives its Listen stream\'s replica (default 5000)';
 const MAX_MESSAGE_BYTES = 4096; // the longest chat message we accept
 const MAX_REQUEST_BYTES = 64 * 1024; // grpc-js refuses bigger requests before reading them
 const MAX_QUEUED = 1000; // messages waiting for one slow listener before we cut it off
-const MAX_USERNAME_CHARS = 32;
 const SERVICE = 'chat.Chat'; // the name health checks know the chat by
 // Metadata the 07 client sends: who it is (its session), and an id per message.
 const SESSION_HEADER = 'chat-session';
@@ -34,7 +35,6 @@ const flags = readFlags(
   USAGE,
 );
 const port = Number(flags.port);
-const leaseMs = Number(process.env.CHAT_LEASE_MS ?? 10_000);
 const proto = loadChatProto();
 
 // The standard health service, grpc.health.v1.Health: load balancers and probes ask
@@ -49,13 +49,13 @@ function setServing(serving: boolean): void {
 
 let redisReady = false;
 const store: ChatStore = flags.redis
-  ? new RedisStore(flags.redis, leaseMs, (ready, why) => {
+  ? new RedisStore(flags.redis, LIMITS.nameLeaseMs, (ready, why) => {
       if (ready === redisReady) return;
       redisReady = ready;
       console.log(ready ? 'Connected to Redis' : `Lost Redis (${why}); not serving until it is back`);
       setServing(ready);
     })
-  : new MemoryStore();
+  : new MemoryStore(LIMITS.nameLeaseMs);
 
 // Every open Listen stream on this replica. A message is written to each of them.
 type Listener = grpc.ServerWritableStream<ListenRequest__Output, Message>;
@@ -124,8 +124,8 @@ store.onPost((post: Post) => {
   }
 });
 
-// Keep the names of our listeners: renew their lease well before it runs out.
-if (store.leaseMs !== undefined) {
+// Keep the names of our listeners: renew their lease in Redis well before it runs out.
+if (store instanceof RedisStore) {
   setInterval(() => {
     for (const owner of owners.values()) {
       store.claim(owner.name, owner.session, true).then(
@@ -145,14 +145,6 @@ function checkMessage(text: string): string | undefined {
   return undefined;
 }
 
-function checkUsername(name: string): string | undefined {
-  if (name === '') return 'username is empty';
-  if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
-  if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
-  if (/\s/.test(name)) return 'username must be one word, without spaces';
-  return undefined;
-}
-
 // Without Redis a replica cannot know who is who, or reach the others: UNAVAILABLE
 // tells the client to try again (the 07 client's retry policy sends it elsewhere).
 const UNAVAILABLE = { code: grpc.status.UNAVAILABLE, details: 'this chat server cannot reach its Redis; try again' };
@@ -161,6 +153,9 @@ const storeFailed = (error: unknown) => ({ ...UNAVAILABLE, details: `${UNAVAILAB
 const handlers: ChatHandlers = {
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // One sender must not flood everyone's screen (and queues): see limits.ts.
+    const tooFast = allowSend(call.getPeer());
+    if (tooFast) return callback(tooFast);
     const problem = checkMessage(call.request.msg);
     if (problem) return callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
     if (!store.ready) return callback(UNAVAILABLE);
@@ -172,17 +167,17 @@ const handlers: ChatHandlers = {
       if (!sender) return callback({ code: grpc.status.FAILED_PRECONDITION, details: 'add a user first' });
       // "@bob hi" goes to bob alone, on whichever replica bob listens. Never fall back to broadcasting it.
       const target = /^@(\S+)/.exec(call.request.msg)?.[1];
-      if (target !== undefined && !(await store.isListening(target))) {
+      if (target !== undefined && !(await store.isListening(normalizeName(target)))) {
         return callback({ code: grpc.status.NOT_FOUND, details: `no user named ${target}` });
       }
       const [id] = call.metadata.get(MESSAGE_ID_HEADER);
-      await store.publish({ from: sender, msg: call.request.msg, to: target ?? '' }, typeof id === 'string' ? id : undefined);
+      await store.publish({ from: sender, msg: call.request.msg, to: target === undefined ? '' : normalizeName(target) }, typeof id === 'string' ? id : undefined);
       callback(null, { msg: target === undefined ? 'Sent message' : `Sent direct message to ${target}` });
     })().catch((error) => callback(storeFailed(error)));
   },
 
   AddUser(call, callback) {
-    const username = call.request.username.trim();
+    const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
     if (problem) return callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
     if (!store.ready) return callback(UNAVAILABLE);
@@ -200,7 +195,15 @@ const handlers: ChatHandlers = {
       if (!(await store.claim(username, session, false))) {
         return callback(null, { msg: 'Username taken, please choose another.', code: Code.TAKEN });
       }
-      if (!sent) peerSessions.set(call.getPeer(), session);
+      if (!sent) {
+        // A name given to a connection ends with it: a later connection from the same host:port is somebody else.
+        const peer = call.getPeer();
+        peerSessions.set(peer, session);
+        onDisconnect(peer, () => {
+          peerSessions.delete(peer);
+          if (!shuttingDown) store.release(username, session).catch(() => {});
+        });
+      }
       console.log(`Added user ${username}`);
       callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
     })().catch((error) => callback(storeFailed(error)));
@@ -231,7 +234,8 @@ const handlers: ChatHandlers = {
   },
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.chat.Chat.service, handlers);
 health.addToServer(server);
 
@@ -262,7 +266,8 @@ async function start(): Promise<void> {
   }
   // 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
   // credentials keep the workshop simple; real deployments use TLS.
-  server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+  // listen() is server.bindAsync() plus a cap on connections per address and in total (limits.ts).
+  listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
     if (error) {
       console.error(
         error.message.includes('EADDRINUSE')

@@ -18,8 +18,8 @@ export interface ChatStore {
   onPost(deliver: (post: Post) => void): void;
   // Can we serve? False while Redis is unreachable.
   readonly ready: boolean;
-  // How long a name outlives its last renewal; undefined: until released.
-  readonly leaseMs: number | undefined;
+  // How long a name outlives its last renewal (claim) while nobody listens under it.
+  readonly leaseMs: number;
   // Take `name` for `session`, or renew it if the session has it already. False: taken.
   claim(name: string, session: string, listening: boolean): Promise<boolean>;
   nameOf(session: string): Promise<string | undefined>;
@@ -34,15 +34,18 @@ export interface ChatStore {
 interface Holder {
   session: string;
   listening: boolean;
+  lapse?: NodeJS.Timeout; // frees the name if its Listen stream never comes
 }
 
-// One process: maps, and posts delivered at once. Names last until released.
+// One process: maps, and posts delivered at once. A name lasts until released,
+// or for leaseMs if its owner never listens.
 export class MemoryStore implements ChatStore {
   readonly ready = true;
-  readonly leaseMs = undefined;
   private deliver: (post: Post) => void = () => {};
   private readonly holders = new Map<string, Holder>(); // by name
   private readonly names = new Map<string, string>(); // by session
+
+  constructor(readonly leaseMs: number) {}
 
   onPost(deliver: (post: Post) => void): void {
     this.deliver = deliver;
@@ -51,7 +54,10 @@ export class MemoryStore implements ChatStore {
   async claim(name: string, session: string, listening: boolean): Promise<boolean> {
     const holder = this.holders.get(name);
     if (holder && holder.session !== session) return false;
-    this.holders.set(name, { session, listening: listening || holder?.listening === true });
+    const next: Holder = { session, listening: listening || holder?.listening === true };
+    clearTimeout(holder?.lapse);
+    if (!next.listening) next.lapse = setTimeout(() => void this.release(name, session), this.leaseMs);
+    this.holders.set(name, next);
     this.names.set(session, name);
     return true;
   }
@@ -65,7 +71,9 @@ export class MemoryStore implements ChatStore {
   }
 
   async release(name: string, session: string): Promise<void> {
-    if (this.holders.get(name)?.session !== session) return;
+    const holder = this.holders.get(name);
+    if (holder?.session !== session) return;
+    clearTimeout(holder.lapse);
     this.holders.delete(name);
     this.names.delete(session);
   }
