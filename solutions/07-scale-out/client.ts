@@ -107,6 +107,7 @@ function addUser(name: string): Promise<MessageResponse__Output> {
   });
 }
 
+// #region slides:join
 // Ask for a username until the server accepts one.
 async function join(): Promise<void> {
   for (;;) {
@@ -130,6 +131,9 @@ async function join(): Promise<void> {
   }
 }
 
+// #endregion
+
+// #region slides:send
 // Unary call with a deadline: never wait for ever on a server that hangs. The id
 // lets the servers recognise a retry of the same message, so it is posted once.
 function send(msg: string): Promise<void> {
@@ -142,6 +146,7 @@ function send(msg: string): Promise<void> {
     });
   });
 }
+// #endregion
 
 async function chat(): Promise<void> {
   chatting = true;
@@ -161,6 +166,7 @@ function format(message: Message__Output): string {
     : `${sender}: ${message.msg}`;
 }
 
+// #region slides:listen
 // Server-streaming call: one request, then a 'data' event for every message. The
 // stream stays on the one server it started on; `lost` says why the previous one ended.
 function listen(lost?: string): void {
@@ -184,6 +190,7 @@ function listen(lost?: string): void {
   stream.on('error', (error: grpc.ServiceError) => ended(error.details, error.code === grpc.status.UNAVAILABLE));
   stream.on('end', () => ended('it closed the stream', true));
 }
+// #endregion
 
 // Our server is gone: take our name back through another one, and listen there.
 async function failOver(why: string): Promise<void> {

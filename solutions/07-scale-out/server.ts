@@ -151,6 +151,7 @@ const UNAVAILABLE = { code: grpc.status.UNAVAILABLE, details: 'this chat server 
 const storeFailed = (error: unknown) => ({ ...UNAVAILABLE, details: `${UNAVAILABLE.details} (${String(error)})` });
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     // One sender must not flood everyone's screen (and queues): see limits.ts.
@@ -175,7 +176,9 @@ const handlers: ChatHandlers = {
       callback(null, { msg: target === undefined ? 'Sent message' : `Sent direct message to ${target}` });
     })().catch((error) => callback(storeFailed(error)));
   },
+  // #endregion
 
+  // #region slides:add-user
   AddUser(call, callback) {
     const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
@@ -208,7 +211,9 @@ const handlers: ChatHandlers = {
       callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
     })().catch((error) => callback(storeFailed(error)));
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     // 'cancelled' fires when the call is over: the client cancelled, its
@@ -232,6 +237,7 @@ const handlers: ChatHandlers = {
       call.sendMetadata(new grpc.Metadata());
     })().catch((error) => endListener(call, grpc.status.UNAVAILABLE, storeFailed(error).details));
   },
+  // #endregion
 };
 
 // serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
