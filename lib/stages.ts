@@ -39,33 +39,33 @@ const workshopFanOut = { fanOut: true };
 export const STAGES: readonly Stage[] = [
   {
     folder: '01-chat', name: '01-chat', title: 'the starter: one room, SendMessage and Listen',
-    suites: ['chat', 'robustness', 'bench'], flags: 'workshop', features: workshopFanOut,
+    suites: ['chat', 'robustness', 'bench', 'interop'], flags: 'workshop', features: workshopFanOut,
   },
   {
     folder: 'solutions/01-add-user', name: '01-add-user', title: 'Task 1: AddUser and unique usernames',
-    suites: ['add-user', 'robustness', 'bench'], flags: 'workshop', features: { ...workshopFanOut, users: true },
+    suites: ['add-user', 'robustness', 'bench', 'interop'], flags: 'workshop', features: { ...workshopFanOut, users: true },
   },
   {
     folder: 'solutions/02-direct-message', name: '02-direct-message', title: 'stretch: @username direct messages',
-    suites: ['add-user', 'direct-message', 'robustness', 'bench'], flags: 'workshop',
+    suites: ['add-user', 'direct-message', 'robustness', 'bench', 'interop'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true },
   },
   {
     folder: 'solutions/03-status-code', name: '03-status-code', title: 'further: a Code enum for AddUser',
-    suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench'], flags: 'workshop',
+    suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench', 'interop'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true, statusEnum: true },
   },
   {
     folder: 'solutions/04-auth-token', name: '04-auth-token', title: 'exercise: login, session tokens, events',
-    suites: ['auth-token'], flags: 'lets-chat', features: {},
+    suites: ['auth-token', 'interop'], flags: 'lets-chat', features: {},
   },
   {
     folder: 'solutions/05-chat-rooms', name: '05-chat-rooms', title: 'exercise: rooms, health, reflection, TLS',
-    suites: ['chat-rooms'], flags: 'chatter', features: {},
+    suites: ['chat-rooms', 'interop'], flags: 'chatter', features: {},
   },
   {
     folder: 'solutions/06-http-bridge', name: '06-http-bridge', title: 'exercise: a client that is an HTTP service',
-    suites: ['http-bridge'], flags: 'messenger', features: {},
+    suites: ['http-bridge', 'interop'], flags: 'messenger', features: {},
   },
   {
     folder: 'solutions/07-scale-out', name: '07-scale-out', title: 'exercise: replicas sharing Redis, balancing, failover',
@@ -127,9 +127,15 @@ export const registry = new Registry(STAGES);
 // CHAT_CHECK_STAGE set) the folder is checked against a stage: it should have that
 // stage's features, whatever folder it is (01-chat checked against 01-add-user).
 export function featuresOf(dir: string): Features {
+  return stageOf(dir).features;
+}
+
+// The stage `dir` should behave as: its own, or under `npm run check` the one it is
+// checked against.
+export function stageOf(dir: string): Stage {
   const { CHAT_STAGE_DIR: folder, CHAT_CHECK_STAGE: target } = process.env;
   const checked = folder && target && path.resolve(folder) === path.resolve(dir);
   const stage = checked ? registry.find(target) : registry.ofDir(dir);
   if (!stage) throw new Error(`${dir} is not a stage of lib/stages.ts`);
-  return stage.features;
+  return stage;
 }

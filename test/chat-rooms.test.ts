@@ -1,7 +1,6 @@
 // 05-chat-rooms: rooms over a bidirectional Chat stream (Chatter-compatible), the
 // standard health service, server reflection, describe.ts calling methods from
 // descriptors, and TLS.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,6 +13,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { freePorts, NO_LIMITS, Proc, runScript, startClient, startServer } from '../lib/processes';
 import { forStages } from './lib/stages';
+import { writeCertificate } from './lib/tls';
 
 const REFLECTION_PROTO = path.join(
   path.dirname(require.resolve('@grpc/reflection/package.json')),
@@ -413,10 +413,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   t.test('TLS: a round trip with a certificate made for the test', async (t) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-tls-'));
     t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-    const cert = path.join(tmp, 'cert.pem');
-    const key = path.join(tmp, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const { cert, key } = await writeCertificate(tmp);
     const { server, address } = await setup(['--cert', cert, '--key', key]);
     t.match(server.output, 'Serving TLS');
     const tls = ['--tls', '--ca', cert];

@@ -1,5 +1,7 @@
 // client.ts: a chat client. Start it with `npx ts-node client.ts [--host host:port]`.
+import { once } from 'node:events';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import prompts from 'prompts';
 import { loadChatProto, readFlag } from './common';
@@ -16,6 +18,7 @@ const client = new proto.chat.Chat(host, grpc.credentials.createInsecure());
 
 let lines: readline.Interface | undefined; // stdin, line by line, once we read it
 let quitting = false;
+const HEADERS_WAIT_MS = 1000; // see listen()
 let username = '';
 
 function input(): readline.Interface {
@@ -109,6 +112,11 @@ function send(msg: string): Promise<void> {
 }
 // #endregion
 
+function connected(): void {
+  show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
+  void chat();
+}
+
 async function chat(): Promise<void> {
   for await (const line of input()) {
     if (line.trim() !== '') await send(line);
@@ -130,10 +138,11 @@ function format(message: Message__Output): string {
 // Server-streaming call: one request, then a 'data' event for every message.
 function listen(): void {
   const stream = client.Listen({});
-  stream.on('metadata', () => {
-    show(`Connected to the chat server at ${host}. Type a message and press Enter (Ctrl+D quits).`);
-    void chat();
-  });
+  // We are subscribed once the server has the call. A grpc-js server says so at once
+  // with its response headers; Python and Go servers send them only with their first
+  // message. So we go on at the headers, or after HEADERS_WAIT_MS without them (a
+  // call that fails is reported below).
+  void Promise.race([once(stream, 'metadata'), sleep(HEADERS_WAIT_MS)]).then(connected, () => {});
   stream.on('data', (message: Message__Output) => show(format(message)));
   // The stream ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.

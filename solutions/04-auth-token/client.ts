@@ -28,6 +28,7 @@ const typed = lines[Symbol.asyncIterator](); // created now, so no early line is
 let token: string | undefined; // our session, once Login has answered
 let sent: Promise<void> = Promise.resolve(); // settles when our last message has gone out
 let quitting = false;
+const HEADERS_WAIT_MS = 1000; // see openStream()
 
 // Network text goes through this before it reaches the terminal: control characters
 // (escape sequences, carriage returns, bidi overrides) are shown as text, so nobody
@@ -115,11 +116,19 @@ function openStream(sessionToken: string): void {
   const metadata = new grpc.Metadata();
   metadata.set(TOKEN_HEADER, sessionToken);
   const stream = client.Stream(metadata);
-  // The server's response headers: it accepted the token and the stream is open.
-  stream.on('metadata', () => {
+  // We are in once the call is started. A grpc-js server sends its response headers
+  // at once (it accepted the token); the Go lets-chat server sends them only with
+  // the first event, which may be long in coming. So we wait for them, or
+  // HEADERS_WAIT_MS at most, before we take input.
+  let ready = false;
+  const start = () => {
+    if (ready || quitting) return;
+    ready = true;
     say(`connected to ${host}; type a message and press Enter (Ctrl+C or Ctrl+D logs out)`);
     void chat(stream);
-  });
+  };
+  stream.once('metadata', start);
+  setTimeout(start, HEADERS_WAIT_MS).unref();
   stream.on('data', showEvent);
   // The call ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.

@@ -63,6 +63,19 @@ interface Session {
 const sessions = new Map<string, Session>();
 const keyOf = (token: string) => sha256(token).toString('hex');
 
+// Sessions that ended with their stream, by the same key. The Go client of the
+// exercise ends its stream first and then calls Logout: that Logout must succeed,
+// though the session is already over. We remember the most recent ones only.
+const MAX_ENDED = 10_000;
+const ended = new Set<string>();
+function remember(key: string): void {
+  ended.add(key);
+  for (const old of ended) {
+    if (ended.size <= MAX_ENDED) break;
+    ended.delete(old); // a Set iterates oldest first
+  }
+}
+
 // Send an event, stamped with the current time, to every open stream.
 function broadcast(event: Omit<StreamResponse, 'timestamp'>): void {
   const response: StreamResponse = { timestamp: toTimestamp(new Date()), ...event };
@@ -87,6 +100,7 @@ function logOut(key: string, why: string, status?: Partial<grpc.StatusObject>): 
   if (!session) return;
   sessions.delete(key);
   clearTimeout(session.lease);
+  remember(key);
   // Emitting 'error' with a status on a server stream makes grpc-js end the call
   // with that status; end() closes it with OK.
   if (status) session.stream?.emit('error', status);
@@ -149,11 +163,17 @@ const handlers: ChatHandlers = {
 
   Logout(call, callback) {
     const key = keyOf(call.request.token);
+    if (ended.has(key)) {
+      ended.delete(key); // already logged out (its stream ended): nothing more to do
+      callback(null, {});
+      return;
+    }
     if (!sessions.has(key)) {
       callback({ code: grpc.status.NOT_FOUND, details: 'token not found' });
       return;
     }
     logOut(key, '');
+    ended.delete(key); // logged out for good: a second Logout is NOT_FOUND
     callback(null, {});
   },
 

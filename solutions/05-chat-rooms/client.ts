@@ -16,6 +16,7 @@ const USAGE =
   'Usage: npx ts-node client.ts [--host host:port] [--create [--private]] [--tls [--ca FILE]]' +
   '  (default localhost:8080, plaintext; --insecure is accepted and changes nothing)';
 const DEADLINE_MS = 5000;
+const HEADERS_WAIT_MS = 1000; // see chat()
 
 const flags = parseFlags(
   () =>
@@ -141,15 +142,27 @@ function nameTag(answer: string): { value: string } | string {
 // read what the others say, both at the same time.
 function chat(roomId: string, name: string): void {
   const stream = client.Chat();
-  let joined = false;
+  let joined = false; // the server has answered: response headers, or a message
+  let typing = false;
 
-  // Response headers: the server accepted our join.
-  stream.on('metadata', () => {
-    joined = true;
+  // Response headers: the server accepted our join. Ours sends them at once; the Go
+  // chatserver sends them only with the first message, which may be long in
+  // coming. So we wait for them, or HEADERS_WAIT_MS at most, before we take input.
+  const start = () => {
+    if (typing) return;
+    typing = true;
     show(`Joined room ${printable(roomId)} as ${printable(name)}. Type a message and press Enter (Ctrl+D leaves).`);
     void type();
+  };
+  stream.once('metadata', () => {
+    joined = true;
+    start();
   });
-  stream.on('data', (message: Message__Output) => show(`${printable(message.name)}: ${printable(message.message)}`));
+  setTimeout(start, HEADERS_WAIT_MS).unref();
+  stream.on('data', (message: Message__Output) => {
+    joined = true;
+    show(`${printable(message.name)}: ${printable(message.message)}`);
+  });
   // A status other than OK. Without this handler, grpc-js's 'error' event would
   // crash the process with a stack trace.
   stream.on('error', (error: grpc.ServiceError) => {
@@ -170,9 +183,12 @@ function chat(roomId: string, name: string): void {
       if (!stream.write({ message: { name, message: line.value } })) await once(stream, 'drain');
     }
     // End of input (Ctrl+D, or the end of a piped file): close our half of the
-    // stream. The server tells the room we left and ends the call with OK.
+    // stream. Our server then tells the room we left and ends the call with OK
+    // ('end' above). Others (the Go chatserver) may keep it open; we need not wait:
+    // one more call on the same connection travels behind our last message, so
+    // once the server answers it, it has everything we wrote. Then we go.
     stream.end();
-    setTimeout(() => exit(0), DEADLINE_MS).unref();
+    client.ListChatRooms({}, { deadline: Date.now() + DEADLINE_MS }, () => exit(0));
   }
 
   // The first message on the stream says where and as whom.

@@ -8,17 +8,13 @@
 // The steps: (1) fetch descriptors (the compiled form of .proto files) through
 // reflection; (2) find the method descriptor; (3) build the request message from
 // its type and the JSON; (4) call the method and decode the answer the same way.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import * as descriptor from 'protobufjs/ext/descriptor';
-// Types that @grpc/reflection generated from the reflection .proto. v1 and v1alpha
-// have the same messages, so these serve both.
-import type { ServerReflectionRequest } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionRequest';
-import type { ServerReflectionResponse__Output } from '@grpc/reflection/build/src/generated/grpc/reflection/v1/ServerReflectionResponse';
 import { channelCredentials, fail, HOST_PATTERN, parseFlags, printable, statusName, usageError } from './cli';
+import { LOADER_OPTIONS } from './common';
 
 // Importing protobufjs/ext/descriptor adds Root.fromDescriptor to protobufjs at run
 // time; its type declarations leave it out, so we declare it here.
@@ -80,29 +76,66 @@ function parseData(json: string): Record<string, unknown> {
 
 // Reflection is itself a gRPC service, grpc.reflection.v1.ServerReflection, with one
 // bidirectional method: we write questions, the server writes one answer to each.
-// Its .proto ships inside @grpc/reflection; that is the tool's own transport, not
-// knowledge of the server we are describing.
-type ReflectionMethod = protoLoader.MethodDefinition<
-  ServerReflectionRequest,
-  unknown,
-  unknown,
-  ServerReflectionResponse__Output
+// This is the part of its contract we use (the whole of it is reflection.proto in
+// gRPC's grpc-proto repository): the tool's own transport, not knowledge of the
+// server we are describing. Field numbers are what travel, so they are the real
+// ones; a decoder skips the fields we leave out. Older servers offer the same
+// service as grpc.reflection.v1alpha, with the same messages.
+const REFLECTION_PROTO = `
+  syntax = "proto3";
+  package grpc.reflection.v1;
+  service ServerReflection {
+    rpc ServerReflectionInfo(stream ServerReflectionRequest) returns (stream ServerReflectionResponse);
+  }
+  message ServerReflectionRequest {
+    oneof message_request {
+      string file_containing_symbol = 4;
+      string list_services = 7;
+    }
+  }
+  message ServerReflectionResponse {
+    oneof message_response {
+      FileDescriptorResponse file_descriptor_response = 4;
+      ListServiceResponse list_services_response = 6;
+      ErrorResponse error_response = 7;
+    }
+  }
+  message FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
+  message ListServiceResponse { repeated ServiceResponse service = 1; }
+  message ServiceResponse { string name = 1; }
+  message ErrorResponse { int32 error_code = 1; string error_message = 2; }
+`;
+
+// The same messages as TypeScript types, as the loader options decode them.
+interface ReflectionRequest {
+  file_containing_symbol?: string;
+  list_services?: string;
+}
+interface ReflectionResponse {
+  file_descriptor_response?: { file_descriptor_proto: Buffer[] } | null;
+  list_services_response?: { service: Array<{ name: string }> } | null;
+  error_response?: { error_code: number; error_message: string } | null;
+}
+type ReflectionMethod = Pick<
+  protoLoader.MethodDefinition<ReflectionRequest, unknown, unknown, ReflectionResponse>,
+  'path' | 'requestSerialize' | 'responseDeserialize'
 >;
 
 function reflectionMethod(version: 'v1' | 'v1alpha'): ReflectionMethod {
-  const packageDir = path.dirname(require.resolve('@grpc/reflection/package.json'));
-  const file = path.join(packageDir, 'build/proto/grpc/reflection', version, 'reflection.proto');
-  // The options @grpc/reflection generated its types with (bytes arrive as Buffers,
-  // which are Uint8Arrays).
-  const definition = protoLoader.loadSync(file, { longs: String, enums: String, defaults: true, oneofs: true });
-  const service = definition[`grpc.reflection.${version}.ServerReflection`] as protoLoader.ServiceDefinition;
-  return service.ServerReflectionInfo as ReflectionMethod;
+  // protobufjs parses the text; proto-loader makes a method definition of it, as
+  // it does from a .proto file.
+  const { root } = protobuf.parse(REFLECTION_PROTO, { keepCase: true });
+  const definition = protoLoader.fromJSON(root.toJSON(), LOADER_OPTIONS);
+  const service = definition['grpc.reflection.v1.ServerReflection'] as protoLoader.ServiceDefinition;
+  const method = service.ServerReflectionInfo as protoLoader.MethodDefinition<ReflectionRequest, ReflectionResponse>;
+  // v1alpha: the same messages under another name, so only the path changes.
+  return { ...method, path: method.path.replace('.v1.', `.${version}.`) };
 }
 
 class Reflection {
-  private readonly stream: grpc.ClientDuplexStream<ServerReflectionRequest, ServerReflectionResponse__Output>;
+  private readonly stream: grpc.ClientDuplexStream<ReflectionRequest, ReflectionResponse>;
   private readonly waiting: Array<{
-    resolve: (response: ServerReflectionResponse__Output) => void;
+    resolve: (response: ReflectionResponse) => void;
     reject: (status: grpc.StatusObject) => void;
   }> = [];
   private readonly files = new Map<string, protobuf.Message>(); // every file descriptor received, by name
@@ -114,35 +147,35 @@ class Reflection {
       deadline: Date.now() + DEADLINE_MS,
     });
     // Answers come in the order of the questions.
-    this.stream.on('data', (response: ServerReflectionResponse__Output) => this.waiting.shift()?.resolve(response));
+    this.stream.on('data', (response: ReflectionResponse) => this.waiting.shift()?.resolve(response));
     this.stream.on('error', () => {}); // the 'status' event below reports it
     this.stream.on('status', (status: grpc.StatusObject) => {
       for (const waiter of this.waiting.splice(0)) waiter.reject(status);
     });
   }
 
-  private async ask(request: ServerReflectionRequest): Promise<ServerReflectionResponse__Output> {
-    const response = await new Promise<ServerReflectionResponse__Output>((resolve, reject) => {
+  private async ask(request: ReflectionRequest): Promise<ReflectionResponse> {
+    const response = await new Promise<ReflectionResponse>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.stream.write(request);
     });
-    if (response.errorResponse) {
-      const { errorCode, errorMessage } = response.errorResponse;
-      return fail(`The server's reflection service answered ${statusName(errorCode)}: ${printable(errorMessage)}`);
+    if (response.error_response) {
+      const { error_code, error_message } = response.error_response;
+      return fail(`The server's reflection service answered ${statusName(error_code)}: ${printable(error_message)}`);
     }
     return response;
   }
 
   async listServices(): Promise<string[]> {
-    const response = await this.ask({ listServices: '*' });
-    return (response.listServicesResponse?.service ?? []).map((service) => service.name);
+    const response = await this.ask({ list_services: '*' });
+    return (response.list_services_response?.service ?? []).map((service) => service.name);
   }
 
   // The file that defines `symbol`, and the files it imports. The server may leave
   // out files it sent earlier on this stream, so we keep them all.
   async fetchFileContaining(symbol: string): Promise<void> {
-    const response = await this.ask({ fileContainingSymbol: symbol });
-    for (const bytes of response.fileDescriptorResponse?.fileDescriptorProto ?? []) {
+    const response = await this.ask({ file_containing_symbol: symbol });
+    for (const bytes of response.file_descriptor_response?.file_descriptor_proto ?? []) {
       // Each one is a serialized google.protobuf.FileDescriptorProto: decode it with
       // that type, which protobufjs/ext/descriptor provides.
       const file = descriptor.FileDescriptorProto.decode(bytes) as protobuf.Message & { name: string };
@@ -153,11 +186,35 @@ class Reflection {
   // All the descriptors received so far, as a protobufjs Root: the same kind of
   // object protobufjs builds when it parses .proto files.
   root(): protobuf.Root {
-    return protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
+    const root = protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.create({ file: [...this.files.values()] }));
+    restoreMaps(root);
+    root.resolveAll();
+    return root;
   }
 
   end(): void {
     this.stream.end();
+  }
+}
+
+// On the wire, and so in a descriptor, a map field is a repeated "entry" message
+// with a key (field 1) and a value (field 2), nested in the map's message and
+// marked map_entry (protoc names it <Field>Entry). protobufjs reads such a
+// descriptor back as that list of entries; we turn each into a real map field, so
+// that requests and answers are JSON objects ({"key": value}), as grpcurl shows them.
+function restoreMaps(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) {
+        const entry = field.repeated ? field.resolve().resolvedType : null;
+        if (!(entry instanceof protobuf.Type) || entry.parent !== nested || entry.getOption('map_entry') !== true) continue;
+        const [key, value] = [entry.fieldsById[1], entry.fieldsById[2]];
+        if (!key || !value) continue;
+        nested.remove(field);
+        nested.add(new protobuf.MapField(field.name, field.id, key.type, value.type));
+      }
+    }
+    if (nested instanceof protobuf.Namespace) restoreMaps(nested);
   }
 }
 
@@ -194,8 +251,16 @@ function signature(method: protobuf.Method): string {
   return `rpc ${method.name}(${request}) returns (${response})`;
 }
 
+// A field's type as a .proto file writes it: "string", "rpc.ChatRoom" (descriptors
+// name message types in full, with a leading dot), "map<string, rpc.ChatRoom>".
+function fieldType(field: protobuf.Field): string {
+  const type = field.type.replace(/^\./, '');
+  if (field instanceof protobuf.MapField) return `map<${field.keyType}, ${type}>`;
+  return `${field.repeated ? 'repeated ' : ''}${type}`;
+}
+
 function fieldsOf(type: protobuf.Type): string {
-  const fields = type.fieldsArray.map((field) => `${field.name}: ${field.repeated ? 'repeated ' : ''}${field.type}`);
+  const fields = type.fieldsArray.map((field) => `${field.name}: ${fieldType(field)}`);
   return `${typeName(type, type.name)} ${fields.length > 0 ? `{ ${fields.join(', ')} }` : '{}'}`;
 }
 

@@ -6,6 +6,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { fail, parseFlags, readFlagFile, usageError } from './cli';
 import { LOADER_OPTIONS, loadChatProto } from './common';
+import { withProtocDescriptors } from './descriptors';
 import { addressOf, allowSend, listen, serverOptions } from './limits';
 import { lookalikeProblem, normalizeName } from './names';
 import type { ChatMessage__Output } from './generated/rpc/ChatMessage';
@@ -168,9 +169,10 @@ health.addToServer(server);
 
 // Server reflection: clients can ask the server which services it has and fetch
 // their descriptions, so tools (grpcurl, grpcui, Postman, describe.ts) need no
-// .proto file. It describes what we hand it: the chat service and the health service.
+// .proto file. It describes what we hand it: the chat service and the health service,
+// with descriptors as protoc would write them (see descriptors.ts).
 const healthDefinition = protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS);
-new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
+new ReflectionService(withProtocDescriptors({ ...definition, ...healthDefinition })).addToServer(server);
 
 // Ctrl+C (SIGINT) or SIGTERM: say we no longer serve, end every call, then stop.
 function shutDown(): void {

@@ -15,6 +15,7 @@ export interface Received {
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5000;
+const HEADERS_WAIT_MS = 1000;
 
 export class Inbox {
   private buffer: Received[] = [];
@@ -25,6 +26,7 @@ export class Inbox {
   private call?: grpc.ClientReadableStream<ChatMessage__Output>;
   private streaming = false; // the server has taken the current call
   private retry?: NodeJS.Timeout;
+  private opening?: NodeJS.Timeout; // see connect()
   private closed = false;
   private waiters = new Set<{ nanos: bigint; done: () => void }>();
 
@@ -40,20 +42,31 @@ export class Inbox {
   connect(): void {
     const stream = this.stub.ReadMessages({ after: this.last });
     this.call = stream;
-    stream.on('metadata', () => {
-      // The server took the call. Reset the backoff.
-      this.failures = 0;
+    // The server took the call. A grpc-js server says so at once with its response
+    // headers; a Go server sends them only with the first message, which may be
+    // long in coming. So the stream counts as open at its headers, its first
+    // message, or after HEADERS_WAIT_MS, whichever comes first.
+    const from = this.last ? ` (resuming after ${rfc3339(this.last)})` : '';
+    const opened = () => {
+      clearTimeout(this.opening);
+      if (this.streaming || this.call !== stream) return;
+      this.failures = 0; // reset the backoff
       this.streaming = true;
-      const from = this.last ? ` (resuming after ${rfc3339(this.last)})` : '';
       console.log(`Read stream open at ${this.address}${from}`);
+    };
+    stream.once('metadata', opened);
+    this.opening = setTimeout(opened, HEADERS_WAIT_MS);
+    stream.on('data', (message: ChatMessage__Output) => {
+      opened();
+      this.take(message);
     });
-    stream.on('data', (message: ChatMessage__Output) => this.take(message));
     // Every call ends with a status: OK, or an error code such as UNAVAILABLE when
     // the server goes away. grpc-js also emits a non-OK status as an 'error' event,
     // which would crash the process if nothing listened to it; 'status' tells us
     // the same, and also covers a server that ends the stream with OK.
     stream.on('error', () => {});
     stream.on('status', (status: grpc.StatusObject) => {
+      clearTimeout(this.opening);
       if (this.closed) return; // we cancelled it ourselves, on the way out
       const what = this.streaming ? 'Lost the read stream from' : 'Cannot open the read stream at';
       this.streaming = false;
@@ -122,6 +135,7 @@ export class Inbox {
   close(): void {
     this.closed = true;
     clearTimeout(this.retry);
+    clearTimeout(this.opening);
     this.releaseWaiters();
     this.call?.cancel(); // ends the call: the server sees 'cancelled'
   }
