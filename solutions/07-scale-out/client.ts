@@ -1,6 +1,8 @@
 // client.ts: a chat client. Start it with `npx ts-node client.ts [--host host:port[,host:port...]]`.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import prompts from 'prompts';
 import { loadChatProto, readFlags } from './common';
@@ -16,6 +18,7 @@ const { host } = readFlags({ host: { fallback: 'localhost:50051', valid: new Reg
 const addresses = (host as string).split(',');
 const proto = loadChatProto();
 const FAILOVER_MS = 30_000; // how long we look for another server before giving up
+const HEADERS_WAIT_MS = 1000; // see listen()
 
 // How the channel behaves, in gRPC's standard service config:
 // - round_robin: connect to every address, and send each call to the next ready one
@@ -172,11 +175,14 @@ function format(message: Message__Output): string {
 function listen(lost?: string): void {
   const stream = client.Listen({}, withSession());
   let over = false;
-  stream.on('metadata', () => {
+  // We are subscribed once the server has the call: at its response headers, or
+  // HEADERS_WAIT_MS after the call started from servers that send them late (as 03).
+  void Promise.race([once(stream, 'metadata'), sleep(HEADERS_WAIT_MS)]).then(() => {
+    if (over) return;
     if (lost) show(`Reconnected to the chat through ${stream.getPeer()} as ${username} (${lost}).`);
     else show(`Connected to the chat server at ${host} (through ${stream.getPeer()}). Type a message and press Enter (Ctrl+D quits).`);
     if (!chatting) void chat();
-  });
+  }, () => {});
   stream.on('data', (message: Message__Output) => show(format(message)));
   // The stream ends with a status: an error for anything but OK. Without this
   // handler, grpc-js's 'error' event (e.g. UNAVAILABLE) would crash the process.

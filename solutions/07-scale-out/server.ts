@@ -138,7 +138,6 @@ if (store instanceof RedisStore) {
 
 // A problem with a request: the caller gets INVALID_ARGUMENT and this text.
 function checkMessage(text: string): string | undefined {
-  if (text.trim() === '') return 'message is empty';
   if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
     return `message is longer than ${MAX_MESSAGE_BYTES} bytes`;
   }
@@ -154,6 +153,9 @@ const handlers: ChatHandlers = {
   // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // An empty line is nothing to say, not an error: the original Python clients
+    // send one on every Enter and stop at any error status. It succeeds unseen.
+    if (call.request.msg.trim() === '') return callback(null, { msg: 'Nothing to send' });
     // One sender must not flood everyone's screen (and queues): see limits.ts.
     const tooFast = allowSend(call.getPeer());
     if (tooFast) return callback(tooFast);
