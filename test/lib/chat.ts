@@ -15,8 +15,8 @@ export const pythonProto = (stage: string) => path.join(ROOT, 'test/fixtures/pyt
 
 export function chat(t: Test, dir: string) {
   return {
-    async server() {
-      const started = await startServer(dir);
+    async server(env?: NodeJS.ProcessEnv) {
+      const started = await startServer(dir, [], env);
       t.teardown(() => started.server.stop());
       return started;
     },
