@@ -21,9 +21,12 @@ export const RUN_TS = process.env.CHAT_RUN_TS === 'ts-node'
 // too long for a quick machine or too short for a busy one, so the base is measured:
 // every wait allows 15 times the slowest server start-up seen so far in this
 // process, and never less than 20 s. Before the first start-up a wait allows 60 s.
+// CHAT_WAIT_MS fixes it instead (for runs that expect lines never to come).
 const FLOOR_MS = 20_000;
 let slowestStartMs: number | undefined;
 export function patience(factor = 1): number {
+  const fixed = Number(process.env.CHAT_WAIT_MS);
+  if (fixed > 0) return factor * fixed;
   return factor * (slowestStartMs === undefined ? 60_000 : Math.max(FLOOR_MS, 15 * slowestStartMs));
 }
 

@@ -41,6 +41,10 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
     t.teardown(() => started.server.stop());
     return started;
   }
+  // One server for the checks that open no session (a session would see the events
+  // of the others): a start-up costs more than such a check. It stops with the stage.
+  let sharedStart: ReturnType<typeof setup> | undefined;
+  const shared = () => (sharedStart ??= setup(t));
   function client(t: Test, address: string, name: string, password = PASSWORD): Proc {
     const proc = startClient(dir, ['-h', address, '-p', password, '-n', name], name);
     t.teardown(() => proc.stop());
@@ -70,7 +74,7 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   }
 
   t.test('Login: a wrong password is UNAUTHENTICATED, checked before the name', async (t) => {
-    const { address } = await setup(t);
+    const { address } = await shared();
     const raw = rawClient(t, address);
     for (const name of ['alice', '']) {
       t.same(await statusOf(raw.unary('Login', { password: 'super-secreT', name })), {
@@ -81,7 +85,7 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   });
 
   t.test('Login: an empty or unprintable name is INVALID_ARGUMENT', async (t) => {
-    const { address } = await setup(t);
+    const { address } = await shared();
     const raw = rawClient(t, address);
     for (const name of ['', '   ']) {
       t.same(await statusOf(raw.unary('Login', { password: PASSWORD, name })), {
@@ -96,7 +100,7 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   });
 
   t.test('Login answers a fresh random hex token; the log shows only its first 8 digits', async (t) => {
-    const { server, address } = await setup(t);
+    const { server, address } = await shared();
     const raw = rawClient(t, address);
     const first = await login(raw, 'alice');
     const second = await login(raw, 'alice');
@@ -109,7 +113,7 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   });
 
   t.test('Stream: a missing or unknown token is UNAUTHENTICATED', async (t) => {
-    const { address } = await setup(t);
+    const { address } = await shared();
     const raw = rawClient(t, address);
     t.same(await new Collector(raw.bidiStream('Stream')).ended, {
       code: grpc.status.UNAUTHENTICATED,

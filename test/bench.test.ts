@@ -3,7 +3,7 @@
 // `npm run bench` runs from end to end. Correctness only: speed is the bench's job.
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { featuresOf } from '../lib/stages';
+import { loadContract } from '../bench/contract';
 import { chat } from './lib/chat';
 import { Collector, type RawClient } from './lib/grpc';
 import { bench, TINY } from './lib/bench';
@@ -14,7 +14,7 @@ const CUT_OFF = /A listener stopped reading/;
 
 // A client that may send: in stages with users it first adds one, on its own connection.
 async function sender(client: RawClient, dir: string, username: string) {
-  const needsUser = featuresOf(dir).users;
+  const needsUser = loadContract(dir).needsUser; // the folder's own contract (see member() in test/lib/chat.ts)
   if (needsUser) await client.unary('AddUser', { username });
   return (msg: string) => client.unary('SendMessage', needsUser ? { msg, user: { username } } : { msg });
 }

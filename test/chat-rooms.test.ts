@@ -30,6 +30,10 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
     t.teardown(() => started.server.stop());
     return started;
   }
+  // One server for the checks that use only rooms of their own, by id, and neither
+  // stop the server nor count its rooms: a start-up costs more than such a check.
+  let sharedStart: ReturnType<typeof setup> | undefined;
+  const shared = () => (sharedStart ??= setup());
   function raw(address: string, protoPath = proto, service = 'rpc.ChatService'): RawClient {
     const client = new RawClient(protoPath, service, address);
     t.teardown(() => client.close());
@@ -117,7 +121,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('Chat refuses a stream that does not start with a valid join', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const chat = raw(address);
     const room = await createRoom(chat);
     await member(chat, room, 'alice');
@@ -141,7 +145,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('notices, no echo to the sender, and the joined name on every message', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const chat = raw(address);
     const room = await createRoom(chat);
     const alice = await member(chat, room, 'alice');
@@ -164,7 +168,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('a newcomer first gets the last 10 messages, then its join notice', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const chat = raw(address);
     const room = await createRoom(chat);
     const alice = await member(chat, room, 'alice');
@@ -177,7 +181,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('a message over 4096 bytes is answered in the stream, not passed on', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const chat = raw(address);
     const room = await createRoom(chat);
     const alice = await member(chat, room, 'alice');
@@ -324,7 +328,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('reflection lists rpc.ChatService and the health service', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const reflection = raw(address, REFLECTION_PROTO, 'grpc.reflection.v1.ServerReflection');
     const stream = reflection.bidiStream('ServerReflectionInfo');
     const answers = new Collector(stream);
@@ -364,7 +368,7 @@ forStages('solutions/05-chat-rooms', 'solutions/05-chat-rooms', (t, dir) => {
   });
 
   t.test('describe.ts: one clear line for each mistake', async (t) => {
-    const { address } = await setup();
+    const { address } = await shared();
     const create = ['--rpc', 'rpc.ChatService.CreateChatRoom', '--data'];
     const cases: Array<[string[], RegExp]> = [
       [['--rpc', 'rpc.Nope.Create'], /^The server has no service rpc\.Nope\. It has: .*rpc\.ChatService/],
