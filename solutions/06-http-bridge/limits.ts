@@ -26,9 +26,11 @@ export const LIMITS = {
   perAddress: setting('CHAT_MAX_CONNECTIONS_PER_ADDRESS', 100),
   total: setting('CHAT_MAX_CONNECTIONS', 2000),
   // Posting, per address: a burst of `sendBurst` messages, then `sendRate` a
-  // second. Far above typing speed, far below what a thousand readers can take.
-  sendRate: setting('CHAT_SEND_RATE', 20),
-  sendBurst: setting('CHAT_SEND_BURST', 50),
+  // second. Here a client is an HTTP bridge that posts for all of its HTTP users
+  // (and the course's HTTP test suite sends bursts through it), so the figures are
+  // higher than a chat client needs, and still far below what readers can take.
+  sendRate: setting('CHAT_SEND_RATE', 100),
+  sendBurst: setting('CHAT_SEND_BURST', 500),
   // Stages whose names belong to a connection (02 on): how many users at most,
   // and how long a new name waits for its owner's Listen stream before it lapses.
   maxUsers: setting('CHAT_MAX_USERS', 1000),
