@@ -13,7 +13,7 @@ import { hintFor, relevantOutput, shorten } from './lib/hints';
 import { ROOT, findStage, shortName, shown, stageNames, userCwd } from './lib/stages';
 import { CHECK_TIMEOUT_MS, runSuites } from './lib/suites';
 
-const USAGE = 'Usage: npm run check -- <stage> [folder] [--only <text>]...';
+const USAGE = 'Usage: npm run check -- <stage> [folder] [--all] [--only <text>]...';
 const SERVER_WAIT_MS = 20_000; // as long as the suites give a server to start
 const LISTENING = /Server listening on \S+:\d+/;
 // The options every stage passes to the loader (see 01-chat/common.ts).
@@ -139,7 +139,11 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        only: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
@@ -165,6 +169,7 @@ async function main(): Promise<number> {
   console.log(dim(`\n  What ${shortName(stage)} should do (this takes a minute or two):`));
   const { checks, problems } = await runSuites(dir, stage, {
     only: values.only,
+    all: values.all,
     onStart: (name) => list.running(name),
     onCheck: (check) => list.add(check.name, check.ok, check.ok ? [] : [hintFor(check, CHECK_TIMEOUT_MS)]),
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
+import { NEVER_CHECKED, TASK_SUITES } from './tasks';
 import { TapReader, type Result } from './tap';
 import { RUN_TS } from '../../test/lib/processes';
 
@@ -13,8 +14,9 @@ const RUNNER = path.join(__dirname, 'run-suites.ts');
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
 
 // The stage suites: the test files that use forStages, earliest stage first, so the
-// checklist reads in the order of the tasks.
-export function stageSuites(): string[] {
+// checklist reads in the order of the tasks. Without `all`, only those that check a
+// task (scripts/lib/tasks.ts); with it, the machinery's too (scale, robustness).
+export function stageSuites(all = false): string[] {
   const testDir = path.join(ROOT, 'test');
   const order = stages();
   const firstStage = (source: string) => {
@@ -23,7 +25,8 @@ export function stageSuites(): string[] {
   };
   return fs
     .readdirSync(testDir)
-    .filter((file) => file.endsWith('.test.ts'))
+    .filter((file) => file.endsWith('.test.ts') && !NEVER_CHECKED.includes(file))
+    .filter((file) => all || TASK_SUITES.includes(file))
     .map((file) => ({ file: path.join(testDir, file), source: fs.readFileSync(path.join(testDir, file), 'utf8') }))
     .filter(({ source }) => /^forStages\(/m.test(source))
     .sort((a, b) => firstStage(a.source) - firstStage(b.source) || a.file.localeCompare(b.file))
@@ -37,6 +40,7 @@ export interface SuiteRun {
 
 export interface RunOptions {
   only?: string[]; // run only the checks whose name contains one of these (any case)
+  all?: boolean; // the machinery's suites too
   onStart?(name: string): void;
   onCheck?(check: Result): void;
 }
@@ -64,7 +68,7 @@ function childEnv(dir: string, stage: string, only: string[]): NodeJS.ProcessEnv
 }
 
 export function runSuites(dir: string, stage: string, options: RunOptions = {}): Promise<SuiteRun> {
-  const child = spawn(process.execPath, [...RUN_TS, RUNNER, ...stageSuites()], {
+  const child = spawn(process.execPath, [...RUN_TS, RUNNER, ...stageSuites(options.all)], {
     cwd: ROOT,
     env: childEnv(dir, stage, options.only ?? []),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,65 @@
+// ─── What the checker knows about each stage's task ─────────────────────────────
+// Everything `npm run check` knows about the tasks themselves is in this file, to
+// be folded into the stage registry: which suites check a task and which check the
+// starter's machinery (only with --all), the task step each check belongs to, and
+// what to do once a stage passes. The checks themselves are in test/*.test.ts.
+
+// Stage suites (test files with forStages blocks) by what they check. A suite not
+// listed here checks the machinery (scale, robustness): it runs only with --all.
+export const TASK_SUITES = [
+  'chat.test.ts', // 01-chat: what the starter does (its README's "Run it")
+  'add-user.test.ts', // Task 1
+  'direct-message.test.ts', // the stretch task
+  'status-code.test.ts', // the further task
+  'auth-token.test.ts', // exercise 04
+  'chat-rooms.test.ts', // exercise 05
+  'http-bridge.test.ts', // exercise 06
+];
+// Tests of the reference solutions' own choices, which the task texts leave open:
+// never run against an attendee's folder.
+export const NEVER_CHECKED = ['solutions.test.ts'];
+
+interface Task {
+  title: string; // where its text is
+  steps: Record<string, string>; // check name (or its start) → the step it belongs to
+  next?: string; // what to do once it passes
+}
+
+const README = '01-chat/README.md';
+
+// By stage short name. A check without a step is labelled with the task's title.
+export const TASKS: Record<string, Task> = {
+  '01-chat': { title: `the starter (${README}, "Run it")`, steps: {}, next: 'Task 1 in 01-chat/README.md; then: npm run check -- 01-add-user' },
+  '01-add-user': {
+    title: 'Task 1',
+    steps: {
+      'chat.proto declares the RPCs': 'Task 1, step 1',
+      'generated/ matches': 'Task 1, step 2',
+      'messages show who sent them': 'Task 1, step 4',
+      'AddUser answers a taken name': 'Task 1, step 3',
+      'a taken name makes the client ask again': 'Task 1, step 4',
+      'bad names get INVALID_ARGUMENT': 'Task 1, step 3',
+      'the client shows why a name is refused': 'Task 1, step 4',
+    },
+    next: `the stretch task ("Stretch: direct messages" in ${README}); then: npm run check -- 02-direct-message`,
+  },
+  '02-direct-message': {
+    title: 'Stretch',
+    steps: {},
+    next: `the further task ("Further: a status-code enum" in ${README}); then: npm run check -- 03-status-code`,
+  },
+  '03-status-code': {
+    title: 'Further',
+    steps: {},
+    next: 'the additional exercises (additional-exercises/README.md)',
+  },
+};
+
+// "Task 1, step 4" for a check of a stage, or the task's title; undefined for a
+// stage this file does not know.
+export function stepOf(stage: string, check: string): string | undefined {
+  const task = TASKS[stage];
+  if (!task) return undefined;
+  const key = Object.keys(task.steps).find((start) => check.startsWith(start));
+  return key ? task.steps[key] : task.title;
+}
