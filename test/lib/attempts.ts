@@ -33,7 +33,7 @@ export function assemble(parent: string, attempt: string, level: Level, name = `
     fs.copyFileSync(path.join(source, file), path.join(dir, file));
   }
   for (const patch of LEVELS.slice(1, LEVELS.indexOf(level) + 1)) {
-    execFileSync('git', ['apply', '--unsafe-paths', `--directory=${path.relative(ROOT, dir)}`, path.join(source, `${patch}.patch`)], { cwd: ROOT });
+    execFileSync('git', ['apply', path.join(source, `${patch}.patch`)], { cwd: dir });
   }
   fs.rmSync(path.join(dir, 'generated'), { recursive: true, force: true });
   generate(dir, 'generated');
