@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
 import { NEVER_CHECKED, TASK_SUITES } from './tasks';
-import { TapReader, type Result } from './tap';
+import { readResults, type Result } from './results';
 import { RUN_TS } from '../../test/lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
@@ -35,6 +35,7 @@ export function stageSuites(all = false): string[] {
 
 export interface SuiteRun {
   checks: Result[]; // one per behaviour, in the order they ran
+  skipped: number; // checks of the stage that --only left out
   problems: string[]; // anything that kept the suites themselves from running
 }
 
@@ -76,32 +77,39 @@ export function runSuites(dir: string, stage: string, options: RunOptions = {}):
   const stop = () => child.kill();
   process.on('exit', stop); // never leave the suites running behind us
   const checks: Result[] = [];
-  const reader = new TapReader({
+  let skipped = 0;
+  const reading = readResults({
     started: (name, depth) => {
       if (depth === 1) options.onStart?.(name);
     },
     finished: (result) => {
-      if (result.depth !== 1 || result.skip) return;
-      checks.push(result);
-      options.onCheck?.(result);
+      if (result.depth !== 1) return;
+      if (result.skip) skipped++;
+      else {
+        checks.push(result);
+        options.onCheck?.(result);
+      }
     },
   });
   const stderr: string[] = [];
-  readline.createInterface({ input: child.stdout }).on('line', (line) => reader.line(line));
+  child.stdout.pipe(reading.parser);
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  const parsed = new Promise<void>((resolve) => reading.parser.on('complete', () => resolve()));
   return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
+    child.on('close', async (code, signal) => {
       process.off('exit', stop);
+      await parsed;
       const problems: string[] = [];
       // A failure at the top level with no checks under it: a suite did not load.
-      for (const result of reader.end()) {
+      for (const result of reading.results) {
         if (!result.ok && result.children.length === 0) problems.push(relevantOutput(result.name));
       }
-      if (reader.bailedOut !== undefined) problems.push(`the run stopped early: ${reader.bailedOut}`);
+      const bailedOut = reading.bailedOut();
+      if (bailedOut !== undefined) problems.push(`the run stopped early: ${bailedOut}`);
       if (signal || (code !== 0 && code !== 1) || (code === 1 && checks.every((c) => c.ok) && problems.length === 0)) {
         problems.push(`the test run ended with ${signal ?? `exit code ${code}`}: ${relevantOutput(stderr.join('\n')) || 'no message'}`);
       }
-      resolve({ checks, problems });
+      resolve({ checks, skipped, problems });
     });
   });
 }
