@@ -55,11 +55,11 @@ export const TASKS: Record<string, Task> = {
   },
 };
 
-// "Task 1, step 4" for a check of a stage, or the task's title; undefined for a
-// stage this file does not know.
-export function stepOf(stage: string, check: string): string | undefined {
+// "Task 1, step 4" for a check of a stage; else the task's title if `orTitle`;
+// undefined for a stage this file does not know.
+export function stepOf(stage: string, check: string, orTitle = true): string | undefined {
   const task = TASKS[stage];
   if (!task) return undefined;
   const key = Object.keys(task.steps).find((start) => check.startsWith(start));
-  return key ? task.steps[key] : task.title;
+  return key ? task.steps[key] : orTitle ? task.title : undefined;
 }

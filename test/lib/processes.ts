@@ -11,7 +11,8 @@ import type { Test } from 'tap';
 export const RUN_TS = process.execArgv.some((arg) => arg.includes('@tapjs/typescript'))
   ? process.execArgv
   : [require.resolve('ts-node/dist/bin.js')];
-const DEFAULT_WAIT_MS = 20_000;
+// How long a test waits for a line (CHAT_WAIT_MS: shorter where a line is expected never to come).
+const DEFAULT_WAIT_MS = Number(process.env.CHAT_WAIT_MS) || 20_000;
 
 // What a person types: the Enter key of a terminal sends a carriage return. A
 // line reader (node:readline, on a terminal or a pipe) ends the line there, and
