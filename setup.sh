@@ -24,7 +24,8 @@ npm ci --no-audit --no-fund ||
   fail "npm ci could not install the dependencies (see the messages above). Check your network, then run ./setup.sh again."
 
 echo "Checking the toolchain with the 01-chat app..."
-node node_modules/ts-node/dist/bin.js scripts/smoke.ts ||
+# CHAT_RUN_TS=ts-node: start the server and client with ts-node, as attendees will.
+CHAT_RUN_TS=ts-node node node_modules/ts-node/dist/bin.js scripts/smoke.ts ||
   fail "the 01-chat server and client did not work (see above)."
 
 echo "Setup successful!"

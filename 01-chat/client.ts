@@ -50,6 +50,7 @@ function exit(code: number, text?: string): never {
   process.exit(code);
 }
 
+// #region slides:send
 // Unary call with a deadline: never wait for ever on a server that hangs.
 function send(msg: string): Promise<void> {
   return new Promise((resolve) => {
@@ -59,6 +60,7 @@ function send(msg: string): Promise<void> {
     });
   });
 }
+// #endregion
 
 async function chat(): Promise<void> {
   for await (const line of input()) {
@@ -67,6 +69,7 @@ async function chat(): Promise<void> {
   exit(0); // end of input (Ctrl+D, or the end of a piped file)
 }
 
+// #region slides:listen
 // Server-streaming call: one request, then a 'data' event for every message.
 function listen(): void {
   const stream = client.Listen({});
@@ -84,6 +87,7 @@ function listen(): void {
     if (!quitting) exit(1, `The chat server at ${host} closed the stream.`);
   });
 }
+// #endregion
 
 process.once('SIGINT', () => exit(0));
 process.once('SIGTERM', () => exit(0));

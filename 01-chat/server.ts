@@ -54,6 +54,7 @@ function checkMessage(text: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     const problem = checkMessage(call.request.msg);
@@ -64,7 +65,9 @@ const handlers: ChatHandlers = {
     broadcast({ msg: call.request.msg });
     callback(null, { msg: 'Sent message' });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     listeners.add(call);
@@ -75,6 +78,7 @@ const handlers: ChatHandlers = {
     // connection dropped, or the stream ended with a status.
     call.on('cancelled', () => leave(call));
   },
+  // #endregion
 };
 
 const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });

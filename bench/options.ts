@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { registry } from '../lib/stages';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -32,16 +33,17 @@ export type Options = { [flag in NumberFlag]: number } & {
 export const USAGE = 'Usage: npm run bench -- [--stage NAME] [--json] [--no-baseline] [--FLAG N ...]  (--help lists them)';
 const HELP = [
   USAGE,
-  '  --stage NAME            01-chat, 01-add-user, 02-direct-message, 03-status-code (default) or a stage folder',
+  `  --stage NAME            ${registry.stages.filter((stage) => stage.features.fanOut).map((stage) => stage.name).join(', ')} (default 03-status-code) or a stage folder`,
   '  --json                  print the figures as JSON instead of a table',
   '  --no-baseline           skip the bare grpc-js server the stage is compared with',
   ...Object.entries(NUMBERS).map(([flag, [fallback, , , what]]) => `  --${`${flag} N`.padEnd(22)}${what} (default ${fallback})`),
 ].join('\n');
 
-// A stage by short name ("03-status-code", "01-chat") or by folder; it must have a
-// server.ts and a chat.proto.
+// A stage of the registry by name ("03-status-code", "01-chat"), or any folder; it
+// must have a server.ts and a chat.proto.
 function findStage(name: string): string | undefined {
-  const candidates = [path.resolve(name), path.join(ROOT, name), path.join(ROOT, 'solutions', name)];
+  const stage = registry.find(name);
+  const candidates = [...(stage ? [registry.dir(stage)] : []), path.resolve(name), path.join(ROOT, name)];
   return candidates.find((dir) => ['server.ts', 'chat.proto'].every((file) => fs.existsSync(path.join(dir, file))));
 }
 

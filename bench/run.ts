@@ -4,7 +4,7 @@
 // one's CPU and memory can be read from /proc; the same load then drives a bare
 // grpc-js server (bench/baseline-server.ts) for comparison. `--help` lists the flags.
 import { performance } from 'node:perf_hooks';
-import { Proc } from '../test/lib/processes';
+import { Proc } from '../lib/processes';
 import { loadContract } from './contract';
 import type { Command, ConnectResult, ReleaseResult, SendResult } from './load';
 import { readOptions, ROOT, USAGE } from './options';

@@ -7,7 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Proc } from '../test/lib/processes';
+import { Proc } from '../lib/processes';
 import { GEN_FLAGS, protoFiles, staleFiles } from './gen';
 import { hintFor, relevantOutput, shorten } from './lib/hints';
 import { ROOT, findStage, shortName, shown, stageNames, userCwd } from './lib/stages';

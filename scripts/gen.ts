@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { registry } from '../lib/stages';
 
 const ROOT = path.resolve(__dirname, '..');
 const GEN_TYPES = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
@@ -11,14 +12,9 @@ const GEN_TYPES = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen
 // The same options as the loader calls in each stage's code (see its README).
 export const GEN_FLAGS = ['--grpcLib=@grpc/grpc-js', '--keepCase', '--longs=String', '--enums=String', '--defaults', '--oneofs'];
 
-// 01-chat and every folder under solutions/ that has a .proto file.
-export function stageDirs(): string[] {
-  const solutions = path.join(ROOT, 'solutions');
-  const candidates = [path.join(ROOT, '01-chat')];
-  if (fs.existsSync(solutions)) {
-    candidates.push(...fs.readdirSync(solutions).sort().map((name) => path.join(solutions, name)));
-  }
-  return candidates.filter((dir) => protoFiles(dir).length > 0);
+// Every stage of the registry (lib/stages.ts) in this checkout that has a .proto file.
+export function stageDirs(stages = registry): string[] {
+  return stages.present().map((stage) => stages.dir(stage)).filter((dir) => protoFiles(dir).length > 0);
 }
 
 export function protoFiles(dir: string): string[] {

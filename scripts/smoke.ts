@@ -1,6 +1,6 @@
 // The end of ./setup.sh: prove the toolchain works by running the 01-chat app for real.
 import path from 'node:path';
-import { startClient, startServer, type Proc } from '../test/lib/processes';
+import { startClient, startServer, type Proc } from '../lib/processes';
 
 async function main(): Promise<void> {
   const dir = path.resolve(__dirname, '..', '01-chat');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Test } from 'tap';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { Proc, startClient, startServer } from './lib/processes';
+import { Proc, startClient, startServer } from '../lib/processes';
 import { forStages, ROOT } from './lib/stages';
 
 const PASSWORD = 'super-secret';

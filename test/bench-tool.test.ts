@@ -5,7 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { Report } from '../bench/report';
 import { bench, TINY } from './lib/bench';
-import { Proc } from './lib/processes';
+import { Proc } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 // The bench tool itself, on the default stage (not part of an attendee's check).
@@ -59,7 +59,9 @@ t.test('the bench tool', async (t) => {
   });
 });
 
-// The processes whose parent is `pid` (Linux: read from /proc).
+// The Node.js processes whose parent is `pid` (Linux: read from /proc). Each also
+// has an esbuild process that transpiles its TypeScript (lib/run-ts.js) and ends
+// with it: that one is not a program the bench started.
 function childrenOf(pid: number): number[] {
   return fs
     .readdirSync('/proc')
@@ -67,7 +69,8 @@ function childrenOf(pid: number): number[] {
     .filter((entry) => {
       try {
         const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        const [, name] = /^\d+ \((.*)\) /.exec(stat) ?? [];
+        return name === 'node' && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
       } catch {
         return false; // it ended while we looked
       }

@@ -3,7 +3,7 @@
 // `npm run bench` runs from end to end. Correctness only: speed is the bench's job.
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { loadContract } from '../bench/contract';
+import { featuresOf } from '../lib/stages';
 import { chat } from './lib/chat';
 import { Collector, type RawClient } from './lib/grpc';
 import { bench, TINY } from './lib/bench';
@@ -13,7 +13,7 @@ const CUT_OFF = /A listener stopped reading/;
 
 // A client that may send: in stages with users it first adds one, on its own connection.
 async function sender(client: RawClient, dir: string, username: string) {
-  const needsUser = loadContract(dir).needsUser;
+  const needsUser = featuresOf(dir).users;
   if (needsUser) await client.unary('AddUser', { username });
   return (msg: string) => client.unary('SendMessage', needsUser ? { msg, user: { username } } : { msg });
 }

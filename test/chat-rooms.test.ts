@@ -12,7 +12,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionV1AlphaImplementation } from '@grpc/reflection/build/src/implementations/reflection-v1alpha';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { freePorts, Proc, runScript, startClient, startServer } from './lib/processes';
+import { freePorts, Proc, runScript, startClient, startServer } from '../lib/processes';
 import { forStages } from './lib/stages';
 
 const REFLECTION_PROTO = path.join(

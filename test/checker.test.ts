@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { LEVELS, assemble, workspace, type Level } from './lib/attempts';
-import { Proc, runScript } from './lib/processes';
+import { Proc, runScript } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 t.setTimeout(10 * 60_000);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { Bridge, Proxy, ready, RFC3339_NANOS, startBridge, STREAM_OPEN } from './lib/http-bridge';
-import { freePorts, Proc, startClient, startServer } from './lib/processes';
+import { freePorts, Proc, startClient, startServer } from '../lib/processes';
 import { forStages } from './lib/stages';
 import type { Test } from 'tap';
 

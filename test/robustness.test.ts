@@ -4,8 +4,9 @@ import * as grpc from '@grpc/grpc-js';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { rssBytes } from '../bench/system';
-import { Proc, type Exit } from './lib/processes';
+import { patience, Proc, type Exit } from '../lib/processes';
 import { forStages } from './lib/stages';
+import { featuresOf } from '../lib/stages';
 
 const MAX_BYTES = 4096;
 
@@ -169,10 +170,10 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
     speaker.close();
     t.ok(joins >= 200, `${joins} joins`);
     // The server's own account: no stream left, and (from 02 on) no name left.
-    await server.waitFor('(0 listening)', { from: server.lines.length - 1, ms: 30_000 }).catch(() => undefined);
+    await server.waitFor('(0 listening)', { from: server.lines.length - 1, ms: patience(1.5) }).catch(() => undefined);
     t.equal(lastCount(server, 'listening'), 0, 'no Listen stream left');
-    if (/02-|03-/.test(dir)) {
-      await server.waitFor('(0 users)', { ms: 30_000 }).catch(() => undefined);
+    if (featuresOf(dir).releasesNames) {
+      await server.waitFor('(0 users)', { ms: patience(1.5) }).catch(() => undefined);
       t.equal(lastCount(server, 'users'), 0, 'no username left');
     }
     const growth = serverRss(server) - baseline;

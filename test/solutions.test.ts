@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ASKED_NAME, TAKEN, chat, pythonProto, sharedServer } from './lib/chat';
 import { Collector, statusOf } from './lib/grpc';
-import type { Proc } from './lib/processes';
+import type { Proc } from '../lib/processes';
 import { forStages } from './lib/stages';
 
 forStages('01-chat', '01-chat', (t, dir) => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { condenseError, fromDiff, hintFor, relevantOutput } from '../scripts/lib/hints';
 import { readResults, type Result } from '../scripts/lib/results';
-import { runScript } from './lib/processes';
+import { runScript } from '../lib/processes';
 import { ROOT } from './lib/stages';
 
 // A full check runs a whole suite, and some wait out the suites' 20 s timeouts on

@@ -16,7 +16,7 @@ t.beforeEach((test) => {
 });
 
 // Stopped from outside (Ctrl+C, or the checker going away): exit through 'exit', so
-// that test/lib/processes.ts kills every server and client the suites started.
+// that lib/processes.ts kills every server and client the suites started.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 for (const file of process.argv.slice(2)) require(file);

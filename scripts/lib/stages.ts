@@ -1,28 +1,25 @@
 // Stage names as people type them ("01-add-user", "solutions/01-add-user/") → the
-// stage folders of this checkout: 01-chat, then each solution in order, as
-// scripts/gen.ts finds them (so a new solution folder is a new stage, with no list
-// to update here). They are named like the stages of test/lib/stages.ts.
+// stage folders of this checkout, in the order of the registry (lib/stages.ts).
 import path from 'node:path';
-import { stageDirs } from '../gen';
+import { registry, ROOT } from '../../lib/stages';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT };
 
-// "01-chat", "solutions/01-add-user", …
+// "01-chat", "solutions/01-add-user", …: the registry's stages whose folder exists.
 export function stages(): string[] {
-  return stageDirs().map((dir) => path.relative(ROOT, dir).split(path.sep).join('/'));
+  return registry.present().map((stage) => stage.folder);
 }
 
 export function shortName(stage: string): string {
-  return stage.replace(/^solutions\//, '');
+  return registry.find(stage)?.name ?? stage.replace(/^solutions\//, '');
 }
 
 export function findStage(name: string): string | undefined {
-  const wanted = name.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  return stages().find((stage) => stage === wanted || shortName(stage) === wanted);
+  return registry.find(name)?.folder;
 }
 
 export function stageNames(): string {
-  return stages().map(shortName).join(', ');
+  return registry.present().map((stage) => stage.name).join(', ');
 }
 
 // Where the person at the terminal is: npm runs scripts from the repository root

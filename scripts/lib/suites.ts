@@ -8,7 +8,7 @@ import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
 import { NEVER_CHECKED, TASK_SUITES } from './tasks';
 import { readResults, type Result } from './results';
-import { RUN_TS } from '../../test/lib/processes';
+import { RUN_TS } from '../../lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;

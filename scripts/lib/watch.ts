@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RUN_TS } from '../../test/lib/processes';
+import { RUN_TS } from '../../lib/processes';
 import { shown } from './stages';
 
 const DEBOUNCE_MS = 300; // editors write a file in several steps; wait for the last

@@ -65,6 +65,7 @@ function checkUsername(name: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     const problem = checkMessage(call.request.msg);
@@ -81,7 +82,9 @@ const handlers: ChatHandlers = {
     broadcast({ msg: call.request.msg, user: { username } });
     callback(null, { msg: 'Sent message' });
   },
+  // #endregion
 
+  // #region slides:add-user
   AddUser(call, callback) {
     const username = call.request.username.trim();
     const problem = checkUsername(username);
@@ -98,7 +101,9 @@ const handlers: ChatHandlers = {
     console.log(`Added user ${username} (${usernames.size} users)`);
     callback(null, { msg: 'Added user' });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     listeners.add(call);
@@ -109,6 +114,7 @@ const handlers: ChatHandlers = {
     // connection dropped, or the stream ended with a status.
     call.on('cancelled', () => leave(call));
   },
+  // #endregion
 };
 
 const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });

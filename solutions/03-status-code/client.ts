@@ -73,6 +73,7 @@ function addUser(name: string): Promise<MessageResponse__Output> {
   });
 }
 
+// #region slides:join
 // Ask for a username until the server accepts one.
 async function join(): Promise<void> {
   for (;;) {
@@ -95,7 +96,9 @@ async function join(): Promise<void> {
     }
   }
 }
+// #endregion
 
+// #region slides:send
 // Unary call with a deadline: never wait for ever on a server that hangs.
 function send(msg: string): Promise<void> {
   return new Promise((resolve) => {
@@ -105,6 +108,7 @@ function send(msg: string): Promise<void> {
     });
   });
 }
+// #endregion
 
 async function chat(): Promise<void> {
   for await (const line of input()) {
@@ -123,6 +127,7 @@ function format(message: Message__Output): string {
     : `${sender}: ${message.msg}`;
 }
 
+// #region slides:listen
 // Server-streaming call: one request, then a 'data' event for every message.
 function listen(): void {
   const stream = client.Listen({});
@@ -140,6 +145,7 @@ function listen(): void {
     if (!quitting) exit(1, `The chat server at ${host} closed the stream.`);
   });
 }
+// #endregion
 
 process.once('SIGINT', () => exit(0));
 process.once('SIGTERM', () => exit(0));

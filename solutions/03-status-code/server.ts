@@ -82,6 +82,7 @@ function checkUsername(name: string): string | undefined {
 }
 
 const handlers: ChatHandlers = {
+  // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
     const problem = checkMessage(call.request.msg);
@@ -112,7 +113,9 @@ const handlers: ChatHandlers = {
     deliver(recipient, message);
     callback(null, { msg: `Sent direct message to ${target}` });
   },
+  // #endregion
 
+  // #region slides:add-user
   AddUser(call, callback) {
     const username = call.request.username.trim();
     const problem = checkUsername(username);
@@ -138,7 +141,9 @@ const handlers: ChatHandlers = {
     console.log(`Added user ${username} (${users.size} users)`);
     callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
   },
+  // #endregion
 
+  // #region slides:listen
   // Server-streaming RPC: keep `call` and write to it until the client leaves.
   Listen(call) {
     const peer = call.getPeer();
@@ -157,6 +162,7 @@ const handlers: ChatHandlers = {
       if (owner && owner.listener === call) release(owner);
     });
   },
+  // #endregion
 };
 
 const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });

@@ -1,6 +1,6 @@
 // Running `npm run bench` (bench/run.ts) as a process, for the bench's tests.
 import type { Test } from 'tap';
-import { Proc } from './processes';
+import { Proc } from '../../lib/processes';
 import { ROOT } from './stages';
 
 

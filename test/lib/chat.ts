@@ -1,11 +1,10 @@
 // What the chat suites do over and over, bound to one test so that everything it
 // starts is stopped when that test ends.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
 import { RawClient, type LoadOptions } from './grpc';
-import { Proc, onScreen, startClient, startServer } from './processes';
-import { ROOT } from './stages';
+import { Proc, onScreen, startClient, startServer } from '../../lib/processes';
+import { featuresOf, ROOT } from '../../lib/stages';
 
 export const CONNECTED = /Type a message/;
 export const ASKED_NAME = /Pick a username/;
@@ -72,8 +71,7 @@ export function chat(t: Test, dir: string) {
 
     // Whichever the stage has: a client with a username, or one without.
     async member(address: string, username: string): Promise<Proc> {
-      const hasUsers = fs.readFileSync(path.join(dir, 'chat.proto'), 'utf8').includes('rpc AddUser');
-      return hasUsers ? this.joinAs(address, username) : this.connect(address, username);
+      return featuresOf(dir).users ? this.joinAs(address, username) : this.connect(address, username);
     },
 
     raw(address: string, protoPath = path.join(dir, 'chat.proto'), options?: LoadOptions): RawClient {

@@ -2,6 +2,7 @@
 // code, so one test can call whatever service that folder defines.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { patience } from '../../lib/processes';
 
 export type Fields = Record<string, unknown>;
 
@@ -49,7 +50,7 @@ export class RawClient {
 
   unary(name: string, request: Fields, metadata = new grpc.Metadata()): Promise<Fields> {
     const m = this.method(name);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + patience(0.5);
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, metadata, { deadline },
         (error, response) => (error ? reject(error) : resolve(response ?? {})));
@@ -114,7 +115,7 @@ export class Collector {
   }
 
   // Wait until `count` items have arrived (rejects after `ms`).
-  waitForCount(count: number, ms = 20_000): Promise<Fields[]> {
+  waitForCount(count: number, ms = patience()): Promise<Fields[]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`got ${this.items.length} of ${count} items: ${JSON.stringify(this.items)}`)),

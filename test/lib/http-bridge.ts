@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
-import { Proc, startClient } from './processes';
+import { patience, Proc, startClient } from '../../lib/processes';
 
 export interface Reply {
   status: number;
@@ -48,7 +48,7 @@ export class Bridge {
 
   // Flush until `count` messages have come (another client's may still be on
   // their way), then return them. Rejects after `ms` with what did come.
-  async collect(count: number, ms = 20_000): Promise<Posted[]> {
+  async collect(count: number, ms = patience()): Promise<Posted[]> {
     const got: Posted[] = [];
     const until = Date.now() + ms;
     for (;;) {
@@ -60,7 +60,7 @@ export class Bridge {
   }
 
   // Flush until a message with `text` arrives; return everything up to and with it.
-  async collectUntil(text: string, ms = 20_000): Promise<Posted[]> {
+  async collectUntil(text: string, ms = patience()): Promise<Posted[]> {
     const got: Posted[] = [];
     const until = Date.now() + ms;
     for (;;) {

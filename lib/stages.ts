@@ -1,0 +1,130 @@
+// The stage registry: the one list of the workshop's stages, read by every tool
+// (the tests' forStages, npm run check/diff/gen, the bench). Each entry says where
+// the stage lives, what its task is, which test suites check it and what it can do.
+// Adding a stage (say solutions/07-…) is one entry here plus its folder: see the
+// README's maintainer notes.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+// What a stage can do, as the tools need to know it (instead of guessing from the
+// folder's name or grepping its .proto).
+export interface Features {
+  users?: boolean; // AddUser: a client picks a username before it chats
+  releasesNames?: boolean; // a name is free again once its user leaves
+  directMessages?: boolean; // `@name text` reaches only that user
+  statusEnum?: boolean; // AddUser answers with a Code enum
+  fanOut?: boolean; // SendMessage + Listen: the bench and the fan-out suite can drive it
+}
+
+// How a stage family reads its command line (see the README's maintainer notes).
+export type Flags =
+  | 'workshop' // --port / --host host:port, -h is help
+  | 'lets-chat' // mirrors the lets-chat reference: -h HOST, -p password, -n name
+  | 'chatter' // Chatter's flags: --host, --tls, --ca, rooms
+  | 'messenger'; // the messenger task: --host, --http
+
+export interface Stage {
+  folder: string; // relative to the repository root, with '/'
+  name: string; // what people type: the folder without "solutions/"
+  title: string; // the task, in a few words
+  suites: string[]; // the test files (test/<suite>.test.ts) whose forStages blocks check it
+  flags: Flags;
+  features: Features;
+}
+
+const workshopFanOut = { fanOut: true };
+
+export const STAGES: readonly Stage[] = [
+  {
+    folder: '01-chat', name: '01-chat', title: 'the starter: one room, SendMessage and Listen',
+    suites: ['chat', 'robustness', 'bench', 'solutions'], flags: 'workshop', features: workshopFanOut,
+  },
+  {
+    folder: 'solutions/01-add-user', name: '01-add-user', title: 'Task 1: AddUser and unique usernames',
+    suites: ['add-user', 'robustness', 'bench', 'solutions'], flags: 'workshop', features: { ...workshopFanOut, users: true },
+  },
+  {
+    folder: 'solutions/02-direct-message', name: '02-direct-message', title: 'stretch: @username direct messages',
+    suites: ['add-user', 'direct-message', 'robustness', 'bench', 'solutions'], flags: 'workshop',
+    features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true },
+  },
+  {
+    folder: 'solutions/03-status-code', name: '03-status-code', title: 'further: a Code enum for AddUser',
+    suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench', 'solutions'], flags: 'workshop',
+    features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true, statusEnum: true },
+  },
+  {
+    folder: 'solutions/04-auth-token', name: '04-auth-token', title: 'exercise: login, session tokens, events',
+    suites: ['auth-token'], flags: 'lets-chat', features: {},
+  },
+  {
+    folder: 'solutions/05-chat-rooms', name: '05-chat-rooms', title: 'exercise: rooms, health, reflection, TLS',
+    suites: ['chat-rooms'], flags: 'chatter', features: {},
+  },
+  {
+    folder: 'solutions/06-http-bridge', name: '06-http-bridge', title: 'exercise: a client that is an HTTP service',
+    suites: ['http-bridge'], flags: 'messenger', features: {},
+  },
+];
+
+// The registry as the tools see it, for one list of stages in one checkout. The
+// tools use `registry` (this repository); a test builds one with an extra stage.
+export class Registry {
+  constructor(readonly stages: readonly Stage[], readonly root: string = ROOT) {}
+
+  // Absolute folder of a stage.
+  dir(stage: Stage): string {
+    return path.join(this.root, ...stage.folder.split('/'));
+  }
+
+  // The stages whose folder is in this checkout, in order.
+  present(): Stage[] {
+    return this.stages.filter((stage) => fs.existsSync(this.dir(stage)));
+  }
+
+  // "01-add-user", "solutions/01-add-user/", ".\solutions\01-add-user" → the stage.
+  find(name: string): Stage | undefined {
+    const wanted = name.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    return this.present().find((stage) => stage.folder === wanted || stage.name === wanted);
+  }
+
+  // The stage whose folder is `dir` (absolute), if any.
+  ofDir(dir: string): Stage | undefined {
+    return this.stages.find((stage) => path.resolve(this.dir(stage)) === path.resolve(dir));
+  }
+
+  // Stages from `from` to `to`, both included, in order.
+  range(from: string, to: string): Stage[] {
+    const index = (folder: string) => {
+      const i = this.stages.findIndex((stage) => stage.folder === folder);
+      if (i < 0) throw new Error(`${folder} is not a stage in lib/stages.ts`);
+      return i;
+    };
+    return this.stages.slice(index(from), index(to) + 1);
+  }
+
+  // The stages a suite (test/<suite>.test.ts) checks.
+  checkedBy(suite: string): Stage[] {
+    return this.stages.filter((stage) => stage.suites.includes(suite));
+  }
+
+  // Every suite any stage lists, earliest stage first: the order of the checklist.
+  suites(): string[] {
+    return [...new Set(this.stages.flatMap((stage) => stage.suites))];
+  }
+}
+
+export const registry = new Registry(STAGES);
+
+// The features `dir` should have. Under `npm run check` (CHAT_STAGE_DIR and
+// CHAT_CHECK_STAGE set) the folder is checked against a stage: it should have that
+// stage's features, whatever folder it is (01-chat checked against 01-add-user).
+export function featuresOf(dir: string): Features {
+  const { CHAT_STAGE_DIR: folder, CHAT_CHECK_STAGE: target } = process.env;
+  const checked = folder && target && path.resolve(folder) === path.resolve(dir);
+  const stage = checked ? registry.find(target) : registry.ofDir(dir);
+  if (!stage) throw new Error(`${dir} is not a stage of lib/stages.ts`);
+  return stage.features;
+}
