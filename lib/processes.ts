@@ -35,8 +35,9 @@ export function patience(factor = 1): number {
 // prompts submits its answer.
 export const ENTER = '\r';
 
-// Escape sequences: CSI (colours, cursor moves), OSC (titles), and two-byte ones.
-const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+// Escape sequences: CSI (colours, cursor moves), OSC (titles), and two-byte ones
+// (ESC 7 and ESC 8 save and restore the cursor).
+const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[0-Z\\^-~])/g;
 // What sends the cursor back to the start of the line, so that the text after it
 // is drawn over the text before: a carriage return, erase-line, column 1.
 const BACK_TO_START = /\r|\x1b\[[0-2]?K|\x1b\[1?G/g;
