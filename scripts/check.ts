@@ -194,6 +194,7 @@ async function main(): Promise<number> {
     onStart: (check) => list.running(check),
     onCheck: (check) => list.add(check.name, check.ok, check.ok ? [] : [hintFor(check, CHECK_TIMEOUT_MS)]),
   });
+  list.behaviour = false; // a problem of the run is no step of the task
   for (const problem of problems) list.add('the checks run to the end', false, [shorten(problem)]);
   if (checks.length === 0 && problems.length === 0) {
     console.log(values.only ? '  No check matches --only.' : `  No behaviour checks exist for ${name} yet.`);
@@ -226,7 +227,7 @@ async function main(): Promise<number> {
   return 1;
 }
 
-// The line a watch shows on top: "7/9 ✓", and the first check to fix.
+// How a run under --watch ends: the score ("7/9 ✓") and the first check to fix.
 function summary(passed: number, total: number, first: Checklist['firstFailure']): void {
   if (!process.env.CHAT_CHECK_WATCHED) return;
   console.log(`\n${passed}/${total} ✓`);
