@@ -180,7 +180,7 @@ t.test('check: the untouched starter fails the 01-add-user checks, each with a h
   t.ok(items.get('the server starts and prints "Server listening on <host>:<port>"')?.ok);
   t.same(items.get('chat.proto declares the RPCs of 01-add-user: SendMessage, Listen, AddUser'), {
     ok: false,
-    hints: ['missing: rpc AddUser in service chat.Chat'],
+    hints: ['Task 1, step 1: missing: rpc AddUser in service chat.Chat'],
   });
   // Every check of the task fails, each with one hint that names the step.
   const failing = [...items].slice(4).filter(([, item]) => !item.ok);
@@ -222,7 +222,7 @@ t.test('check: a proto without AddUser fails its checks, stale types included', 
   t.equal(code, 1);
   const items = checklist(output);
   t.same(items.get('chat.proto declares the RPCs of 01-add-user: SendMessage, Listen, AddUser')?.hints, [
-    'missing: rpc AddUser in service chat.Chat',
+    'Task 1, step 1: missing: rpc AddUser in service chat.Chat',
   ]);
   t.equal(items.get('generated/ matches chat.proto')?.ok, false);
   t.same(items.get('AddUser answers a taken name with the "taken" text')?.hints, ['Task 1, step 3: the service has no method AddUser']);
