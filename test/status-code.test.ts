@@ -37,5 +37,7 @@ forStages('solutions/03-status-code', 'solutions/03-status-code', (t, dir) => {
     const typed = client.lines.length;
     client.send('second');
     t.ok(await client.waitFor(CONNECTED, { from: typed }), 'the "taken" text with the added code: in');
+    client.send('in by code');
+    t.ok(await client.waitFor('in by code'), 'and chatting');
   });
 });
