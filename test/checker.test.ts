@@ -54,15 +54,15 @@ function checklist(output: string): Map<string, { ok: boolean; hints: string[] }
 
 const attempts = ['prompts', 'readline'];
 
+// Every run is queued at once, so that the slots stay busy from the first test to
+// the last; each test then waits for its own runs.
+const attemptRuns = attempts.flatMap((attempt) =>
+  LEVELS.map((level) => ({ attempt, level, run: check(t, [level, assemble(space.dir, attempt, level)]) })),
+);
+
 t.test('attempts at each task, with prompts and with readline, pass their checks', async (t) => {
-  const runs = attempts.flatMap((attempt) =>
-    LEVELS.map(async (level) => {
-      const dir = assemble(space.dir, attempt, level);
-      const { code, output } = await check(t, [level, dir]);
-      return { attempt, level, code, output };
-    }),
-  );
-  for (const { attempt, level, code, output } of await Promise.all(runs)) {
+  for (const { attempt, level, run } of attemptRuns) {
+    const { code, output } = await run;
     t.equal(code, 0, `${attempt} ${level}: exit 0`, { output });
     const items = checklist(output);
     t.ok(items.size >= 9 && [...items.values()].every((item) => item.ok), `${attempt} ${level}: every check ✓`);
@@ -137,17 +137,17 @@ const BROKEN: Broken[] = [
   },
 ];
 
+const brokenRuns = BROKEN.map((broken, i) => {
+  const dir = assemble(space.dir, broken.attempt, broken.level, `broken-${i}`);
+  const target = path.join(dir, broken.file);
+  const before = fs.readFileSync(target, 'utf8');
+  if (!before.includes(broken.from)) throw new Error(`broken-${i}: ${broken.file} has no ${JSON.stringify(broken.from)}`);
+  fs.writeFileSync(target, before.replace(broken.from, broken.to));
+  return check(t, [broken.level, dir, '--only', broken.check], { CHAT_WAIT_MS: '8000' }).then((result) => ({ broken, ...result }));
+});
+
 t.test('for each check, a broken attempt fails it with a hint that names the step', async (t) => {
-  const runs = BROKEN.map(async (broken, i) => {
-    const dir = assemble(space.dir, broken.attempt, broken.level, `broken-${i}`);
-    const target = path.join(dir, broken.file);
-    const before = fs.readFileSync(target, 'utf8');
-    if (!before.includes(broken.from)) throw new Error(`broken-${i}: ${broken.file} has no ${JSON.stringify(broken.from)}`);
-    fs.writeFileSync(target, before.replace(broken.from, broken.to));
-    const result = await check(t, [broken.level, dir, '--only', broken.check], { CHAT_WAIT_MS: '8000' });
-    return { broken, ...result };
-  });
-  for (const { broken, code, output } of await Promise.all(runs)) {
+  for (const { broken, code, output } of await Promise.all(brokenRuns)) {
     t.equal(code, 1, `${broken.check}: exit 1`);
     const failed = [...checklist(output)].filter(([, item]) => !item.ok);
     t.equal(failed.length, 1, `${broken.check}: one check fails`, { output });
