@@ -208,7 +208,7 @@ async function main(): Promise<number> {
   summary(list.passed, total, list.firstFailure);
   if (list.failed === 0 && skipped > 0) {
     console.log(green(`\nThe ${total} checks that ran passed${ran}.`));
-    console.log(`Check the whole stage: npm run check -- ${name}${folder}`);
+    console.log(`Check the whole stage: npm run check -- ${name}${folder}${values.all ? ' --all' : ''}`);
     return 0;
   }
   if (list.failed === 0) {

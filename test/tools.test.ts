@@ -163,6 +163,17 @@ t.test('check: the default folder is 01-chat, checked here against its own stage
   t.notOk(checklist(output).has('chat.proto declares the RPCs of 01-chat: SendMessage, Listen'), 'no RPC check against itself');
 });
 
+t.test('check: the machinery\'s checks run only with --all', async (t) => {
+  const only = ['--only', 'escape sequences from one client'];
+  const without = await check(t, ['01-chat', ...only]);
+  t.equal(without.code, 2);
+  t.match(without.output, 'No check matches --only.');
+  const withAll = await check(t, ['01-chat', '--all', ...only]);
+  t.equal(withAll.code, 0, withAll.output);
+  t.ok(checklist(withAll.output).get('escape sequences from one client reach another as visible text')?.ok);
+  t.match(withAll.output, '(--all: with the scale and robustness checks)');
+});
+
 const ADD_USER_CHECKS = [
   'messages show who sent them',
   'AddUser answers a taken name with the "taken" text',
