@@ -1,6 +1,7 @@
 // server.ts: the chat server. Start it with `npx ts-node server.ts [--port N]`.
 import * as grpc from '@grpc/grpc-js';
 import { loadChatProto, readFlag } from './common';
+import { allowSend, listen, serverOptions } from './limits';
 import type { ChatHandlers } from './generated/chat/Chat';
 import type { ListenRequest__Output } from './generated/chat/ListenRequest';
 import type { Message } from './generated/chat/Message';
@@ -57,6 +58,12 @@ const handlers: ChatHandlers = {
   // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // One sender must not flood everyone's screen (and queues): see limits.ts.
+    const tooFast = allowSend(call.getPeer());
+    if (tooFast) {
+      callback(tooFast);
+      return;
+    }
     const problem = checkMessage(call.request.msg);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
@@ -81,7 +88,8 @@ const handlers: ChatHandlers = {
   // #endregion
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.chat.Chat.service, handlers);
 
 // Ctrl+C (SIGINT) or SIGTERM: tell every listener, then stop.
@@ -101,8 +109,9 @@ process.once('SIGINT', shutDown);
 process.once('SIGTERM', shutDown);
 
 // 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
-// credentials keep the workshop simple; real deployments use TLS.
-server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+// credentials keep the workshop simple; real deployments use TLS. listen() is
+// server.bindAsync() plus a cap on connections per address and in total (limits.ts).
+listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')

@@ -41,7 +41,7 @@ const HELP = [
 
 // A stage of the registry by name ("03-status-code", "01-chat"), or any folder; it
 // must have a server.ts and a chat.proto.
-function findStage(name: string): string | undefined {
+export function findStage(name: string): string | undefined {
   const stage = registry.find(name);
   const candidates = [...(stage ? [registry.dir(stage)] : []), path.resolve(name), path.join(ROOT, name)];
   return candidates.find((dir) => ['server.ts', 'chat.proto'].every((file) => fs.existsSync(path.join(dir, file))));

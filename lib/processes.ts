@@ -175,6 +175,16 @@ export class Proc {
   }
 }
 
+// For tests (and bench runs) that flood one server from one address on purpose: the
+// limits of limits.ts on connections per address and on posting, lifted, and a
+// name that lasts without a Listen stream (the bench's sender never listens).
+export const NO_LIMITS = {
+  CHAT_SEND_RATE: '0',
+  CHAT_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  CHAT_MAX_CONNECTIONS: '1000000',
+  CHAT_NAME_LEASE_MS: String(24 * 60 * 60_000),
+};
+
 // Start a stage's server on a free port; resolves once it prints its listening line.
 export async function startServer(dir: string, args: string[] = [], env?: NodeJS.ProcessEnv) {
   const started = Date.now();

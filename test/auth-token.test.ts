@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Test } from 'tap';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
-import { Proc, startClient, startServer } from '../lib/processes';
+import { NO_LIMITS, Proc, startClient, startServer } from '../lib/processes';
 import { forStages, ROOT } from './lib/stages';
 
 const PASSWORD = 'super-secret';
@@ -36,8 +36,8 @@ async function waitForEvent(events: Collector, text: string): Promise<void> {
 forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   const proto = path.join(dir, 'chat.proto');
 
-  async function setup(t: Test, args: string[] = []) {
-    const started = await startServer(dir, ['-p', PASSWORD, ...args]);
+  async function setup(t: Test, args: string[] = [], env?: NodeJS.ProcessEnv) {
+    const started = await startServer(dir, ['-p', PASSWORD, ...args], env);
     t.teardown(() => started.server.stop());
     return started;
   }
@@ -284,7 +284,7 @@ forStages('solutions/04-auth-token', 'solutions/04-auth-token', (t, dir) => {
   });
 
   t.test('a client that stops reading is cut off and logged out; the others go on', async (t) => {
-    const { server, address } = await setup(t);
+    const { server, address } = await setup(t, [], NO_LIMITS); // the talker floods on purpose
     const sleepy = await join(t, address, 'sleepy');
     // A stopped process reads nothing from its socket: TCP and HTTP/2 flow control
     // soon stop the server's writes, and its queue for sleepy's stream grows.

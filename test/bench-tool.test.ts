@@ -126,3 +126,25 @@ process.once('SIGTERM', () => process.exit(0));
 server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (_error, port) =>
   console.log(\`Server listening on 127.0.0.1:\${port}\`));
 `;
+
+// npm run bench:flood (bench/flood.ts): one flooder next to readers, with the
+// stage's limits and without the posting limit.
+t.test('bench:flood measures a flooder next to readers, with and without the limit', async (t) => {
+  const run = new Proc('bench:flood', ROOT, 'bench/flood.ts', ['--stage', '01-chat', '--readers', '3', '--messages', '150', '--json']);
+  t.teardown(() => run.stop());
+  t.equal((await run.exited).code, 0, 'exit 0');
+  const json = run.lines.filter((line) => !line.startsWith('bench:flood: ')).join('\n');
+  const [shipped, lifted] = JSON.parse(json) as Array<Record<string, number | string | boolean>>;
+  t.equal(shipped?.limits, 'limits as shipped');
+  t.ok(Number(shipped?.refused) > 0 && Number(shipped?.accepted) >= 50, 'the burst goes through, then calls are refused');
+  t.equal(Number(shipped?.accepted) + Number(shipped?.refused), 150);
+  t.same([lifted?.limits, lifted?.accepted, lifted?.refused], ['posting limit lifted', 150, 0], 'all accepted without it');
+  for (const figures of [shipped, lifted]) {
+    t.equal(figures?.readersWithEverything, 3, 'every reader got every accepted message, in order');
+    t.equal(figures?.clientPrintedEverything, true, 'and so did client.ts');
+  }
+  const usage = new Proc('bench:flood', ROOT, 'bench/flood.ts', ['--readers', 'many']);
+  t.teardown(() => usage.stop());
+  t.equal((await usage.exited).code, 2);
+  t.match(usage.output, /Usage: npm run bench:flood/);
+});

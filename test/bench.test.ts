@@ -7,6 +7,7 @@ import { featuresOf } from '../lib/stages';
 import { chat } from './lib/chat';
 import { Collector, type RawClient } from './lib/grpc';
 import { bench, TINY } from './lib/bench';
+import { NO_LIMITS } from '../lib/processes';
 import { forStages, ROOT } from './lib/stages';
 
 const CUT_OFF = /A listener stopped reading/;
@@ -44,7 +45,7 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
 
   t.test('a stalled listener is cut off with RESOURCE_EXHAUSTED; the others keep receiving', async (t) => {
     const c = chat(t, dir);
-    const { server, address } = await c.server();
+    const { server, address } = await c.server(NO_LIMITS); // a flood from one sender, on purpose
     const reader = new Collector(c.raw(address).serverStream('Listen', {}));
     const stalled = new Collector(c.raw(address).serverStream('Listen', {}));
     // pause(): grpc-js stops asking for messages, so HTTP/2 flow control stops the

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { chat } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { rssBytes } from '../bench/system';
-import { patience, Proc, type Exit } from '../lib/processes';
+import { NO_LIMITS, patience, Proc, type Exit } from '../lib/processes';
 import { forStages } from './lib/stages';
 import { featuresOf } from '../lib/stages';
 
@@ -99,7 +99,7 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
 
   t.test('fuzz: 1,000 random messages and names get OK or a clean error', async (t) => {
     const c = chat(t, dir);
-    const { server, address } = await c.server();
+    const { server, address } = await c.server(NO_LIMITS); // 500 messages at full speed
     const raw = c.raw(address);
     const as = await enter(raw, 'fuzzer');
     const own = new Collector(raw.serverStream('Listen', {}));
@@ -136,7 +136,7 @@ forStages('01-chat', 'solutions/03-status-code', (t, dir) => {
 
   t.test('soak: 200 clients join and leave while messages flow; nothing is left behind', async (t) => {
     const c = chat(t, dir);
-    const { server, address } = await c.server();
+    const { server, address } = await c.server(NO_LIMITS); // 200 connections from one address
     const speaker = c.raw(address);
     const as = await enter(speaker, 'speaker');
     const speakerListen = new Collector(speaker.serverStream('Listen', {})); // a member, as the real client is

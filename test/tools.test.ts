@@ -286,7 +286,7 @@ t.test('diff: shows what a task changes, without generated/ unless --all', async
   const plain = await run(t, 'scripts/diff.ts', ['01-chat', '01-add-user']);
   t.equal(plain.code, 0);
   const files = [...plain.output.matchAll(/^diff --git a\/(\S+) b\/(\S+)$/gm)].map((m) => m[2]);
-  t.same(files, ['chat.proto', 'server.ts', 'client.ts', 'README.md'].map((file) => `solutions/01-add-user/${file}`), 'the contract first');
+  t.same(files, ['chat.proto', 'server.ts', 'client.ts', 'names.ts', 'README.md'].map((file) => `solutions/01-add-user/${file}`), 'the contract first');
   t.match(plain.output, /^\+\s*rpc AddUser\(User\) returns \(MessageResponse\);$/m);
   t.notMatch(plain.output, /\x1b\[/, 'no colour when piped');
 

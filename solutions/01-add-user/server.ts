@@ -1,6 +1,8 @@
 // server.ts: the chat server. Start it with `npx ts-node server.ts [--port N]`.
 import * as grpc from '@grpc/grpc-js';
 import { loadChatProto, readFlag } from './common';
+import { allowSend, listen, serverOptions } from './limits';
+import { checkUsername, normalizeName } from './names';
 import type { ChatHandlers } from './generated/chat/Chat';
 import type { ListenRequest__Output } from './generated/chat/ListenRequest';
 import type { Message } from './generated/chat/Message';
@@ -9,7 +11,6 @@ const USAGE = 'Usage: npx ts-node server.ts [--port N]  (default 50051; 0 picks 
 const MAX_MESSAGE_BYTES = 4096; // the longest chat message we accept
 const MAX_REQUEST_BYTES = 64 * 1024; // grpc-js refuses bigger requests before reading them
 const MAX_QUEUED = 1000; // messages waiting for one slow listener before we cut it off
-const MAX_USERNAME_CHARS = 32;
 
 const port = Number(readFlag('port', '50051', USAGE, /^\d{1,5}$/));
 const proto = loadChatProto();
@@ -56,25 +57,23 @@ function checkMessage(text: string): string | undefined {
   return undefined;
 }
 
-function checkUsername(name: string): string | undefined {
-  if (name === '') return 'username is empty';
-  if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
-  if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
-  if (/\s/.test(name)) return 'username must be one word, without spaces';
-  return undefined;
-}
-
 const handlers: ChatHandlers = {
   // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // One sender must not flood everyone's screen (and queues): see limits.ts.
+    const tooFast = allowSend(call.getPeer());
+    if (tooFast) {
+      callback(tooFast);
+      return;
+    }
     const problem = checkMessage(call.request.msg);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
       return;
     }
     // A message field that was not sent arrives as null.
-    const username = call.request.user?.username.trim() ?? '';
+    const username = normalizeName(call.request.user?.username ?? '');
     if (!usernames.has(username)) {
       callback({ code: grpc.status.FAILED_PRECONDITION, details: 'add a user first' });
       return;
@@ -86,7 +85,7 @@ const handlers: ChatHandlers = {
 
   // #region slides:add-user
   AddUser(call, callback) {
-    const username = call.request.username.trim();
+    const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
@@ -117,7 +116,8 @@ const handlers: ChatHandlers = {
   // #endregion
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.chat.Chat.service, handlers);
 
 // Ctrl+C (SIGINT) or SIGTERM: tell every listener, then stop.
@@ -137,8 +137,9 @@ process.once('SIGINT', shutDown);
 process.once('SIGTERM', shutDown);
 
 // 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
-// credentials keep the workshop simple; real deployments use TLS.
-server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+// credentials keep the workshop simple; real deployments use TLS. listen() is
+// server.bindAsync() plus a cap on connections per address and in total (limits.ts).
+listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')

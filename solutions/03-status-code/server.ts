@@ -1,6 +1,8 @@
 // server.ts: the chat server. Start it with `npx ts-node server.ts [--port N]`.
 import * as grpc from '@grpc/grpc-js';
 import { loadChatProto, readFlag } from './common';
+import { allowSend, LIMITS, listen, onDisconnect, serverOptions } from './limits';
+import { checkUsername, normalizeName } from './names';
 import type { ChatHandlers } from './generated/chat/Chat';
 import type { ListenRequest__Output } from './generated/chat/ListenRequest';
 import type { Message } from './generated/chat/Message';
@@ -11,7 +13,6 @@ const USAGE = 'Usage: npx ts-node server.ts [--port N]  (default 50051; 0 picks 
 const MAX_MESSAGE_BYTES = 4096; // the longest chat message we accept
 const MAX_REQUEST_BYTES = 64 * 1024; // grpc-js refuses bigger requests before reading them
 const MAX_QUEUED = 1000; // messages waiting for one slow listener before we cut it off
-const MAX_USERNAME_CHARS = 32;
 
 const port = Number(readFlag('port', '50051', USAGE, /^\d{1,5}$/));
 const proto = loadChatProto();
@@ -22,16 +23,24 @@ const listeners = new Set<Listener>();
 // Who is in the chat. A user belongs to the client that added the name: its peer
 // address (host:port), the same for every call on one channel. So nobody else can
 // post under that name, and its Listen stream is where direct messages go.
+// A name is a lease: it lapses unless the client's Listen stream opens within a
+// few seconds, and it ends with that stream, or with the connection (a new
+// connection from the same host:port is somebody else).
 interface User {
   name: string;
   peer: string;
   listener?: Listener;
+  lease?: NodeJS.Timeout;
+  unwatch?: () => void; // stops watching the connection
 }
 const users = new Map<string, User>(); // by username
 const callers = new Map<string, User>(); // by peer: who is calling
 
 // The user's client has gone: the name is free again.
 function release(user: User): void {
+  if (users.get(user.name) !== user) return; // released already
+  clearTimeout(user.lease);
+  user.unwatch?.();
   users.delete(user.name);
   callers.delete(user.peer);
   console.log(`Released user ${user.name} (${users.size} users)`);
@@ -73,18 +82,16 @@ function checkMessage(text: string): string | undefined {
   return undefined;
 }
 
-function checkUsername(name: string): string | undefined {
-  if (name === '') return 'username is empty';
-  if ([...name].length > MAX_USERNAME_CHARS) return `username is longer than ${MAX_USERNAME_CHARS} characters`;
-  if (/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(name)) return 'username contains control characters';
-  if (/\s/.test(name)) return 'username must be one word, without spaces';
-  return undefined;
-}
-
 const handlers: ChatHandlers = {
   // #region slides:send-message
   // Unary RPC: read the request, answer through the callback (error first).
   SendMessage(call, callback) {
+    // One sender must not flood everyone's screen (and queues): see limits.ts.
+    const tooFast = allowSend(call.getPeer());
+    if (tooFast) {
+      callback(tooFast);
+      return;
+    }
     const problem = checkMessage(call.request.msg);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
@@ -105,7 +112,7 @@ const handlers: ChatHandlers = {
       callback(null, { msg: 'Sent message' });
       return;
     }
-    const recipient = users.get(target)?.listener;
+    const recipient = users.get(normalizeName(target))?.listener;
     if (!recipient) {
       callback({ code: grpc.status.NOT_FOUND, details: `no user named ${target}` });
       return;
@@ -117,7 +124,7 @@ const handlers: ChatHandlers = {
 
   // #region slides:add-user
   AddUser(call, callback) {
-    const username = call.request.username.trim();
+    const username = normalizeName(call.request.username);
     const problem = checkUsername(username);
     if (problem) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
@@ -135,9 +142,18 @@ const handlers: ChatHandlers = {
       callback(null, { msg: 'Username taken, please choose another.', code: Code.TAKEN });
       return;
     }
+    if (users.size >= LIMITS.maxUsers) {
+      callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: `the chat is full (${LIMITS.maxUsers} users)` });
+      return;
+    }
     const user: User = { name: username, peer };
     users.set(username, user);
     callers.set(peer, user);
+    user.lease = setTimeout(() => {
+      console.log(`User ${username} never listened`);
+      release(user);
+    }, LIMITS.nameLeaseMs);
+    user.unwatch = onDisconnect(peer, () => release(user));
     console.log(`Added user ${username} (${users.size} users)`);
     callback(null, { msg: `User ${username} created.`, code: Code.ADDED });
   },
@@ -148,7 +164,10 @@ const handlers: ChatHandlers = {
   Listen(call) {
     const peer = call.getPeer();
     const user = callers.get(peer);
-    if (user) user.listener = call;
+    if (user) {
+      user.listener = call;
+      clearTimeout(user.lease); // the owner is here: the name is theirs while this stream lasts
+    }
     listeners.add(call);
     // Send the response headers now, so the client knows it is subscribed.
     call.sendMetadata(new grpc.Metadata());
@@ -165,7 +184,8 @@ const handlers: ChatHandlers = {
   // #endregion
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.chat.Chat.service, handlers);
 
 // Ctrl+C (SIGINT) or SIGTERM: tell every listener, then stop.
@@ -185,8 +205,9 @@ process.once('SIGINT', shutDown);
 process.once('SIGTERM', shutDown);
 
 // 0.0.0.0 accepts connections on every network interface. Plaintext (insecure)
-// credentials keep the workshop simple; real deployments use TLS.
-server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+// credentials keep the workshop simple; real deployments use TLS. listen() is
+// server.bindAsync() plus a cap on connections per address and in total (limits.ts).
+listen(server, '0.0.0.0', port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')

@@ -3,6 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { clock, HOST_PORT, loadChatProto, MAX_MESSAGE_BYTES, readFlags, toTimestamp, TOKEN_HEADER, usageError } from './common';
 import type { ChatHandlers } from './generated/chat/Chat';
+import { addressOf, allowSend, LIMITS, listen, serverOptions } from './limits';
+import { loginSucceeded, loginTurn } from './logins';
+import { lookalikeProblem, normalizeName } from './names';
 import type { StreamRequest__Output } from './generated/chat/StreamRequest';
 import type { StreamResponse } from './generated/chat/StreamResponse';
 
@@ -51,6 +54,7 @@ interface Session {
   name: string;
   label: string;
   stream?: EventStream; // the user's open Stream call, once there is one
+  lease?: NodeJS.Timeout; // ends the session if no Stream opens in time
 }
 
 // Sessions by the SHA-256 of their token, not by the token: a Map lookup compares
@@ -78,10 +82,11 @@ function broadcast(event: Omit<StreamResponse, 'timestamp'>): void {
 
 // The one way a session ends: forget the token, close its stream (with OK, or the
 // error status given), tell everyone. Calling it again for the same key does nothing.
-function logOut(key: string, why: string, status?: { code: grpc.status; details: string }): void {
+function logOut(key: string, why: string, status?: Partial<grpc.StatusObject>): void {
   const session = sessions.get(key);
   if (!session) return;
   sessions.delete(key);
+  clearTimeout(session.lease);
   // Emitting 'error' with a status on a server stream makes grpc-js end the call
   // with that status; end() closes it with OK.
   if (status) session.stream?.emit('error', status);
@@ -91,15 +96,23 @@ function logOut(key: string, why: string, status?: { code: grpc.status; details:
 }
 
 const handlers: ChatHandlers = {
-  Login(call, callback) {
+  async Login(call, callback) {
     const { password, name } = call.request;
+    // Guessing is slowed per address (logins.ts): wait for this attempt's turn.
+    const source = addressOf(call.getPeer());
+    const tooMany = await loginTurn(source);
+    if (tooMany) {
+      callback(tooMany);
+      return;
+    }
     if (!timingSafeEqual(sha256(password), passwordHash)) {
       // UNAUTHENTICATED: "we do not know who you are". (PERMISSION_DENIED would mean
       // "we know you, and you may not do this".)
       callback({ code: grpc.status.UNAUTHENTICATED, details: 'password is incorrect' });
       return;
     }
-    const trimmed = name.trim();
+    loginSucceeded(source);
+    const trimmed = normalizeName(name); // one form for every way of writing it (names.ts)
     if (trimmed === '') {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: 'username is required' });
       return;
@@ -111,11 +124,24 @@ const handlers: ChatHandlers = {
       });
       return;
     }
+    // Names that could pass for another one: invisible characters, mixed scripts.
+    const lookalike = lookalikeProblem(trimmed);
+    if (lookalike) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: lookalike });
+      return;
+    }
+    if (sessions.size >= LIMITS.maxUsers) {
+      callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: `the chat is full (${LIMITS.maxUsers} sessions)` });
+      return;
+    }
     // A token from the operating system's cryptographic random source; Math.random
     // is predictable and must never make secrets.
     const token = randomBytes(TOKEN_BYTES).toString('hex');
     const session: Session = { name: trimmed, label: token.slice(0, 8) };
-    sessions.set(keyOf(token), session);
+    const key = keyOf(token);
+    sessions.set(key, session);
+    // A session is for a client that streams: without a Stream soon, it ends.
+    session.lease = setTimeout(() => logOut(key, ' (no stream opened)'), LIMITS.nameLeaseMs);
     log(`${session.label}… (${session.name}) has logged in`);
     broadcast({ client_login: { name: session.name } });
     callback(null, { token });
@@ -155,6 +181,7 @@ const handlers: ChatHandlers = {
       return;
     }
     session.stream = call;
+    clearTimeout(session.lease);
     // Send the response headers now: the client learns that we accepted the stream.
     call.sendMetadata(new grpc.Metadata());
 
@@ -162,6 +189,12 @@ const handlers: ChatHandlers = {
       if (sessions.get(key) !== session) return; // logged out while this was on its way
       const text = request.message;
       if (text.trim() === '') return; // nothing to say
+      // One sender must not flood everyone (limits.ts): too fast, and it is cut off.
+      const tooFast = allowSend(call.getPeer());
+      if (tooFast) {
+        logOut(key, ' (sending too fast)', tooFast);
+        return;
+      }
       if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
         const details = `message is longer than ${MAX_MESSAGE_BYTES} bytes`;
         logOut(key, ` (${details})`, { code: grpc.status.INVALID_ARGUMENT, details });
@@ -181,7 +214,8 @@ const handlers: ChatHandlers = {
   },
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.chat.Chat.service, handlers);
 
 // Ctrl+C (SIGINT) or SIGTERM: tell every client, close every stream, stop.
@@ -202,7 +236,8 @@ process.once('SIGTERM', shutDown);
 
 // Plaintext (insecure) credentials keep the exercise simple, but the password and
 // the tokens then cross the network readable by anyone on the way: see README.md.
-server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+// listen() is server.bindAsync() plus a cap on connections per address and in total.
+listen(server, host, port, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')

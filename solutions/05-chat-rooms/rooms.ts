@@ -1,6 +1,7 @@
 // rooms.ts: the chat rooms a server keeps: who is in each, and what was said lately.
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { setting } from './limits';
 import type { ChatMessage__Output } from './generated/rpc/ChatMessage';
 import type { Message } from './generated/rpc/Message';
 
@@ -11,6 +12,10 @@ export type Member = grpc.ServerDuplexStream<ChatMessage__Output, Message>;
 export const SERVER_NAME = 'chat server'; // who the server's own messages come from
 const HISTORY_LENGTH = 10; // what a newcomer gets to read first
 const MAX_QUEUED = 1000; // messages waiting for one slow member before we cut it off
+// Quotas, so that nobody can use up the rooms: each room counts against the address
+// that created it, and a room nobody is in is deleted after a while.
+export const ROOMS_PER_CREATOR = setting('CHAT_ROOMS_PER_CREATOR', 10);
+const EMPTY_ROOM_MS = setting('CHAT_EMPTY_ROOM_MS', 10 * 60_000);
 
 export class Room {
   private readonly members = new Map<string, Member>(); // by name: a name is taken once per room
@@ -19,6 +24,8 @@ export class Room {
   constructor(
     readonly id: string,
     readonly isPrivate: boolean,
+    readonly creator: string, // the address that created it
+    private readonly onEmpty: (empty: boolean) => void, // told when it empties or fills
   ) {}
 
   has(name: string, member?: Member): boolean {
@@ -31,6 +38,7 @@ export class Room {
   join(name: string, member: Member): void {
     for (const message of this.history) deliver(member, message);
     this.members.set(name, member);
+    if (this.members.size === 1) this.onEmpty(false);
     this.send({ name, message: 'Has joined the chat' });
   }
 
@@ -39,6 +47,7 @@ export class Room {
     if (!this.has(name, member)) return;
     this.members.delete(name);
     this.send({ name, message: 'Has left the chat' });
+    if (this.members.size === 0) this.onEmpty(true);
   }
 
   // What a member says goes to everyone else and into the history.
@@ -95,6 +104,8 @@ function deliver(member: Member, message: Message): void {
 // Every room, by id.
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
+  private readonly created = new Map<string, number>(); // rooms per creator
+  private readonly expiry = new Map<Room, NodeJS.Timeout>(); // for each empty room
 
   get size(): number {
     return this.rooms.size;
@@ -105,20 +116,44 @@ export class Rooms {
   }
 
   // A random id: 10 bytes as 20 hex digits, too many to guess a private room's id.
-  create(isPrivate: boolean): Room {
+  createdBy(creator: string): number {
+    return this.created.get(creator) ?? 0;
+  }
+
+  create(isPrivate: boolean, creator: string): Room {
     let id;
     do id = randomBytes(10).toString('hex');
     while (this.rooms.has(id));
-    const room = new Room(id, isPrivate);
+    const room: Room = new Room(id, isPrivate, creator, (empty) => this.emptied(room, empty));
     this.rooms.set(id, room);
+    this.created.set(creator, this.createdBy(creator) + 1);
+    this.emptied(room, true); // a new room is empty until someone joins
     return room;
   }
 
   delete(id: string): Room | undefined {
     const room = this.rooms.get(id);
+    if (!room) return undefined;
     this.rooms.delete(id);
-    room?.close();
+    this.emptied(room, false);
+    const left = this.createdBy(room.creator) - 1;
+    if (left > 0) this.created.set(room.creator, left);
+    else this.created.delete(room.creator);
+    room.close();
     return room;
+  }
+
+  // An empty room is deleted after EMPTY_ROOM_MS unless someone joins first.
+  private emptied(room: Room, empty: boolean): void {
+    clearTimeout(this.expiry.get(room));
+    this.expiry.delete(room);
+    if (!empty || !this.rooms.has(room.id)) return;
+    const timer = setTimeout(() => {
+      console.log(`Room ${room.id} deleted: empty for ${EMPTY_ROOM_MS / 1000} s`);
+      this.delete(room.id);
+    }, EMPTY_ROOM_MS);
+    timer.unref();
+    this.expiry.set(room, timer);
   }
 
   listed(): Room[] {

@@ -6,10 +6,12 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { fail, parseFlags, readFlagFile, usageError } from './cli';
 import { LOADER_OPTIONS, loadChatProto } from './common';
+import { addressOf, allowSend, listen, serverOptions } from './limits';
+import { lookalikeProblem, normalizeName } from './names';
 import type { ChatMessage__Output } from './generated/rpc/ChatMessage';
 import type { ChatServiceHandlers } from './generated/rpc/ChatService';
 import type { JoinChat__Output } from './generated/rpc/JoinChat';
-import { cutOff, Rooms, SERVER_NAME, type Member, type Room } from './rooms';
+import { cutOff, Rooms, ROOMS_PER_CREATOR, SERVER_NAME, type Member, type Room } from './rooms';
 
 const USAGE =
   'Usage: npx ts-node server.ts [--port N] [--cert FILE --key FILE]' +
@@ -46,11 +48,13 @@ type Admission = { room: Room; name: string } | { code: grpc.status; details: st
 function admit(join: JoinChat__Output | null): Admission {
   const invalid = (details: string) => ({ code: grpc.status.INVALID_ARGUMENT, details });
   if (join === null) return invalid('the first message on a Chat stream must be a join (room_id and name)');
-  const name = join.name.trim();
+  const name = normalizeName(join.name); // one form for every way of writing it (names.ts)
   if (name === '') return invalid('name is empty');
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) return invalid(`name is longer than ${MAX_NAME_BYTES} bytes`);
   if (/[\p{Cc}\p{Cf}]/u.test(name)) return invalid('name contains control characters');
   if (name.toLowerCase() === SERVER_NAME) return invalid(`the name "${SERVER_NAME}" is the server's`);
+  const lookalike = lookalikeProblem(name); // invisible characters, mixed scripts
+  if (lookalike) return invalid(lookalike);
   if (join.room_id.length > MAX_ROOM_ID_LENGTH) return invalid(`room_id is longer than ${MAX_ROOM_ID_LENGTH} characters`);
   const room = rooms.get(join.room_id);
   if (!room) return { code: grpc.status.NOT_FOUND, details: `room ${join.room_id} does not exist` };
@@ -64,7 +68,13 @@ const handlers: ChatServiceHandlers = {
       callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: `there are already ${MAX_ROOMS} rooms` });
       return;
     }
-    const room = rooms.create(call.request.private);
+    const creator = addressOf(call.getPeer());
+    if (rooms.createdBy(creator) >= ROOMS_PER_CREATOR) {
+      const details = `you have created ${ROOMS_PER_CREATOR} rooms; delete one, or wait until an empty one expires`;
+      callback({ code: grpc.status.RESOURCE_EXHAUSTED, details });
+      return;
+    }
+    const room = rooms.create(call.request.private, creator);
     console.log(`Room ${room.id} created${room.isPrivate ? ' (private)' : ''}`);
     callback(null, { room_id: room.id });
   },
@@ -124,6 +134,12 @@ const handlers: ChatServiceHandlers = {
         call.write({ name: SERVER_NAME, message: `message not sent: longer than ${MAX_MESSAGE_BYTES} bytes` });
         return;
       }
+      // One sender must not flood everyone (limits.ts): too fast, and it is cut off.
+      const tooFast = allowSend(call.getPeer());
+      if (tooFast) {
+        cutOff(call, tooFast.code, tooFast.details);
+        return;
+      }
       // The name is the one this call joined with, whatever the client put in it.
       seat.room.say({ name: seat.name, message: text }, call);
     });
@@ -141,7 +157,8 @@ const handlers: ChatServiceHandlers = {
   },
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.rpc.ChatService.service, handlers);
 
 // The standard health service, grpc.health.v1.Health: load balancers, Kubernetes
@@ -180,7 +197,8 @@ function credentials(): grpc.ServerCredentials {
   return grpc.ServerCredentials.createSsl(null, [keyPair], false);
 }
 
-server.bindAsync(`0.0.0.0:${port}`, credentials(), (error, boundPort) => {
+// listen() is server.bindAsync() plus a cap on connections per address and in total.
+listen(server, '0.0.0.0', port, credentials(), (error, boundPort) => {
   if (error?.message.includes('EADDRINUSE')) {
     fail(`Port ${port} is already in use — is another server running? Use --port to pick another.`);
   }

@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromNanos, isPort, loadMessengerProto, readSettings, toNanos } from './common';
 import type { ChatMessage } from './generated/messenger/ChatMessage';
+import { allowSend, listen, serverOptions } from './limits';
 import type { MessengerHandlers } from './generated/messenger/Messenger';
 import type { ReadRequest__Output } from './generated/messenger/ReadRequest';
 
@@ -74,6 +75,12 @@ function checkField(name: string, value: string, maxBytes: number): string | und
 const handlers: MessengerHandlers = {
   // Unary RPC: stamp the message, send it to every reader, answer with its time.
   SendMessage(call, callback) {
+    // One sender must not flood every reader (limits.ts).
+    const tooFast = allowSend(call.getPeer());
+    if (tooFast) {
+      callback(tooFast);
+      return;
+    }
     const { author, text } = call.request;
     const problem = checkField('author', author, MAX_AUTHOR_BYTES) ?? checkField('text', text, MAX_TEXT_BYTES);
     if (problem) {
@@ -108,7 +115,8 @@ const handlers: MessengerHandlers = {
   },
 };
 
-const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+// serverOptions(): idle connections closed, keepalive pings, a connection age (limits.ts).
+const server = new grpc.Server({ ...serverOptions(), 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
 server.addService(proto.messenger.Messenger.service, handlers);
 
 // Ctrl+C (SIGINT) or SIGTERM: tell every reader, then stop.
@@ -127,7 +135,8 @@ process.once('SIGTERM', shutDown);
 
 // 0.0.0.0: every network interface, as the course's setup expects. Plaintext for
 // simplicity; real deployments use TLS.
-server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+// listen() is server.bindAsync() plus a cap on connections per address and in total.
+listen(server, '0.0.0.0', Number(port), grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
   if (error) {
     console.error(
       error.message.includes('EADDRINUSE')

@@ -39,8 +39,8 @@ export function sharedServer(group: Test, dir: string): () => Promise<Started> {
 
 export function chat(t: Test, dir: string) {
   return {
-    async server() {
-      const started = await startServer(dir);
+    async server(env?: NodeJS.ProcessEnv) {
+      const started = await startServer(dir, [], env);
       t.teardown(() => started.server.stop());
       return started;
     },
