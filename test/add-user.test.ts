@@ -3,7 +3,7 @@
 // solutions do beyond that is in solutions.test.ts.
 import * as grpc from '@grpc/grpc-js';
 import { ASKED_NAME, CONNECTED, TAKEN, asked, chat, sharedServer } from './lib/chat';
-import { statusOf } from './lib/grpc';
+import { Collector, statusOf } from './lib/grpc';
 import { forStages } from './lib/stages';
 
 // Names no chat should accept, whatever its own rules.
@@ -37,7 +37,10 @@ forStages('solutions/01-add-user', 'solutions/03-status-code', (t, dir) => {
   t.test('a taken name makes the client ask again', async (t) => {
     const c = chat(t, dir);
     const { address } = await server();
-    await c.raw(address).unary('AddUser', { username: 'dana' });
+    // dana is in the chat: added, and listening, as a client is once it has a name.
+    const dana = c.raw(address);
+    await dana.unary('AddUser', { username: 'dana' });
+    await new Collector(dana.serverStream('Listen', {})).started;
     const client = c.client(address, 'client');
     await client.waitFor(ASKED_NAME);
     client.send('dana');
