@@ -91,9 +91,13 @@ let sender: grpc.Client | undefined;
 let phase: Phase | undefined;
 let nextSeq = 0;
 
+// --address may list several servers, replicas of one chat (bench/replicas.ts): the
+// channels take turns, the first one (the sender's) on the first server.
+const addresses = address.split(',');
+
 // A channel: its own connection, not one shared with the process's other channels.
 function channel(): grpc.Client {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+  const client = new grpc.Client(addresses[clients.length % addresses.length], grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
   clients.push(client);
   return client;
 }

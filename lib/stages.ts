@@ -67,6 +67,11 @@ export const STAGES: readonly Stage[] = [
     folder: 'solutions/06-http-bridge', name: '06-http-bridge', title: 'exercise: a client that is an HTTP service',
     suites: ['http-bridge'], flags: 'messenger', features: {},
   },
+  {
+    folder: 'solutions/07-scale-out', name: '07-scale-out', title: 'exercise: replicas sharing Redis, balancing, failover',
+    suites: ['scale-out'], flags: 'workshop',
+    features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true, statusEnum: true },
+  },
 ];
 
 // The registry as the tools see it, for one list of stages in one checkout. The

@@ -42,7 +42,7 @@ t.test('the registry answers by name, folder and features', async (t) => {
   t.equal(findStage('solutions\\03-status-code'), 'solutions/03-status-code');
   t.equal(findStage('07-nothing'), undefined, 'an unknown name is no stage');
   t.equal(shortName('solutions/04-auth-token'), '04-auth-token');
-  t.match(stageNames(), /^01-chat, 01-add-user, .*06-http-bridge$/);
+  t.match(stageNames(), /^01-chat, 01-add-user, .*07-scale-out$/);
   t.throws(() => registry.range('01-chat', 'solutions/99-none'), /not a stage/);
   t.equal(featuresOf(path.join(ROOT, '01-chat')).users, undefined, '01-chat has no usernames');
   t.equal(featuresOf(path.join(ROOT, 'solutions/02-direct-message')).releasesNames, true);
@@ -72,7 +72,7 @@ t.test('a new stage is one registry entry plus its folder', async (t) => {
   t.equal(withExtra.present().at(-1), extra, 'it is the last stage');
   t.equal(withExtra.find('07-extra'), extra, 'npm run check / diff find it by name');
   t.equal(withExtra.find('solutions/07-extra/'), extra, 'and by folder');
-  t.same(withExtra.range('solutions/06-http-bridge', 'solutions/07-extra'), [STAGES.at(-1), extra], 'forStages ranges reach it');
+  t.same(withExtra.range('solutions/07-scale-out', 'solutions/07-extra'), [STAGES.at(-1), extra], 'forStages ranges reach it');
   t.ok(withExtra.checkedBy('bench').includes(extra), 'the suites it lists check it');
   t.equal(withExtra.ofDir(path.join(root, extra.folder)), extra, 'its folder is known');
   t.same(stageDirs(withExtra).at(-1), path.join(root, extra.folder), 'npm run gen regenerates it');

@@ -14,6 +14,7 @@ export const TASK_SUITES = [
   'auth-token.test.ts', // exercise 04
   'chat-rooms.test.ts', // exercise 05
   'http-bridge.test.ts', // exercise 06
+  'scale-out.test.ts', // exercise 07
 ];
 // Tests of the reference solutions' own choices, which the task texts leave open:
 // never run against an attendee's folder.

@@ -1,0 +1,8 @@
+// Original file: chat.proto
+
+
+export interface ListenRequest {
+}
+
+export interface ListenRequest__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: chat.proto
+
+
+export interface User {
+  'username'?: (string);
+}
+
+export interface User__Output {
+  'username': (string);
+}
