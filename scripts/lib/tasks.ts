@@ -46,21 +46,35 @@ export const TASKS: Record<string, Task> = {
   },
   '02-direct-message': {
     title: 'Stretch',
-    steps: {},
+    steps: {
+      'a direct message reaches its target': 'Stretch',
+      'a direct message to nobody': 'Stretch',
+      'the sender is the name added': 'Stretch',
+    },
     next: `the further task ("Further: a status-code enum" in ${README}); then: npm run check -- 03-status-code`,
   },
   '03-status-code': {
     title: 'Further',
-    steps: {},
+    steps: {
+      'AddUser answers with an enum code': 'Further',
+      'the client decides by the code': 'Further',
+    },
     next: 'the additional exercises (additional-exercises/README.md)',
   },
 };
 
-// "Task 1, step 4" for a check of a stage; else the task's title if `orTitle`;
-// undefined for a stage this file does not know.
-export function stepOf(stage: string, check: string, orTitle = true): string | undefined {
+// The step a check belongs to ("Task 1, step 4"). A behaviour check (`behaviour`)
+// keeps its task in later stages (Task 1's checks run for 02 too), so every task
+// is searched, and a check no task lists gets the stage's title; a contract check
+// belongs to the stage checked. Undefined for a stage this file does not know.
+export function stepOf(stage: string, check: string, behaviour = true): string | undefined {
   const task = TASKS[stage];
   if (!task) return undefined;
-  const key = Object.keys(task.steps).find((start) => check.startsWith(start));
-  return key ? task.steps[key] : orTitle ? task.title : undefined;
+  const matching = (steps: Record<string, string>) => Object.entries(steps).find(([start]) => check.startsWith(start))?.[1];
+  if (!behaviour) return matching(task.steps);
+  for (const other of Object.values(TASKS)) {
+    const step = matching(other.steps);
+    if (step) return step;
+  }
+  return task.title;
 }

@@ -26,14 +26,18 @@ export function workspace(): { dir: string; remove(): void } {
 // 01-chat with the attempt's files, its patches up to `level` applied, and its
 // types generated, in <parent>/<name>: the folder an attendee would have.
 export function assemble(parent: string, attempt: string, level: Level, name = `${attempt}-${level}`): string {
-  const dir = path.join(parent, name);
+  const dir = path.resolve(parent, name);
   const source = path.join(ATTEMPTS, attempt);
   fs.cpSync(path.join(ROOT, '01-chat'), dir, { recursive: true });
   for (const file of fs.readdirSync(source).filter((f) => !f.endsWith('.patch'))) {
     fs.copyFileSync(path.join(source, file), path.join(dir, file));
   }
   for (const patch of LEVELS.slice(1, LEVELS.indexOf(level) + 1)) {
-    execFileSync('git', ['apply', path.join(source, `${patch}.patch`)], { cwd: dir });
+    // As a plain patch tool: not inside a repository this folder may sit in.
+    execFileSync('git', ['apply', path.join(source, `${patch}.patch`)], {
+      cwd: dir,
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(dir) },
+    });
   }
   fs.rmSync(path.join(dir, 'generated'), { recursive: true, force: true });
   generate(dir, 'generated');
