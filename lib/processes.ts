@@ -24,10 +24,31 @@ export const RUN_TS = process.env.CHAT_RUN_TS === 'ts-node'
 // CHAT_WAIT_MS fixes it instead (for runs that expect lines never to come).
 const FLOOR_MS = 20_000;
 let slowestStartMs: number | undefined;
+// CHAT_WAIT_MS sets it instead, for runs where a line is expected never to come.
 export function patience(factor = 1): number {
   const fixed = Number(process.env.CHAT_WAIT_MS);
   if (fixed > 0) return factor * fixed;
   return factor * (slowestStartMs === undefined ? 60_000 : Math.max(FLOOR_MS, 15 * slowestStartMs));
+}
+
+// What a person types: the Enter key of a terminal sends a carriage return. A
+// line reader (node:readline, on a terminal or a pipe) ends the line there, and
+// prompts submits its answer.
+export const ENTER = '\r';
+
+// Escape sequences: CSI (colours, cursor moves), OSC (titles), and two-byte ones
+// (ESC 7 and ESC 8 save and restore the cursor).
+const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[0-Z\\^-~])/g;
+// What sends the cursor back to the start of the line, so that the text after it
+// is drawn over the text before: a carriage return, erase-line, column 1.
+const BACK_TO_START = /\r|\x1b\[[0-2]?K|\x1b\[1?G/g;
+
+// One line as a terminal would show it: what the last redraw wrote (prompts draws
+// its question again at every key), without the escape sequences.
+export function onScreen(line: string): string {
+  const drawn = line.split(BACK_TO_START).map((part) => part.replace(ESCAPE, ''));
+  for (let i = drawn.length - 1; i >= 0; i--) if (drawn[i].trim() !== '') return drawn[i];
+  return '';
 }
 
 // Every process started here, so none outlives the test run, whatever happens.
@@ -43,9 +64,9 @@ export interface Exit {
 
 export class Proc {
   readonly child: ChildProcessWithoutNullStreams;
-  readonly lines: string[] = []; // stdout and stderr, line by line, in arrival order
+  readonly lines: string[] = []; // stdout and stderr, line by line as printed, in arrival order
   readonly exited: Promise<Exit>;
-  private partial = { stdout: '', stderr: '' };
+  private partial = { stdout: '', stderr: '' }; // a line printed without its newline (yet)
   private waiters: Array<() => void> = [];
 
   constructor(readonly name: string, dir: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -62,6 +83,7 @@ export class Proc {
         running.delete(this);
         for (const stream of ['stdout', 'stderr'] as const) {
           if (this.partial[stream]) this.lines.push(this.partial[stream]);
+          this.partial[stream] = '';
         }
         this.wake();
         resolve({ code, signal });
@@ -69,12 +91,23 @@ export class Proc {
     });
   }
 
+  // Everything printed so far, as printed (escape sequences included), with the
+  // line still being written.
   get output(): string {
-    return this.lines.join('\n');
+    return [...this.lines, ...this.unfinished()].join('\n');
+  }
+
+  // The same as a person sees it on a terminal: see onScreen.
+  get screen(): string {
+    return [...this.lines, ...this.unfinished()].map(onScreen).join('\n');
   }
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private unfinished(): string[] {
+    return [this.partial.stdout, this.partial.stderr].filter((text) => text !== '');
   }
 
   private take(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -90,18 +123,21 @@ export class Proc {
     for (const waiter of waiters) waiter();
   }
 
-  // Resolve with the first line from index `from` on that matches, or reject after
-  // `ms` (or as soon as the process exits without printing it).
-  waitFor(pattern: RegExp | string, { from = 0, ms = patience() } = {}): Promise<string> {
+  // Resolve with the first line from index `from` on that matches as shown on a
+  // terminal, or reject after `ms` (or as soon as the process exits without
+  // printing it). The line being written counts: a question such as prompts asks
+  // ends without a newline, where the answer is typed.
+  // With `ended`, only lines printed to their end count.
+  waitFor(pattern: RegExp | string, { from = 0, ms = patience(), ended = false } = {}): Promise<string> {
     const matches = (line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail('timed out'), ms);
       const fail = (why: string) => {
         clearTimeout(timer);
-        reject(new Error(`${this.name}: ${why} waiting for ${String(pattern)}; output so far:\n${this.output}`));
+        reject(new Error(`${this.name}: ${why} waiting for ${String(pattern)}; output so far:\n${this.screen}`));
       };
       const check = () => {
-        const line = this.lines.slice(from).find(matches);
+        const line = [...this.lines.slice(from), ...(ended ? [] : this.unfinished())].map(onScreen).find(matches);
         if (line !== undefined) {
           clearTimeout(timer);
           resolve(line);
@@ -115,14 +151,15 @@ export class Proc {
     });
   }
 
-  // Count of lines so far that match; with waitFor(…, { from }) it lets a test
-  // look only at what arrives after a point.
+  // Count of complete lines so far that match; with waitFor(…, { from }) it lets
+  // a test look only at what arrives after a point.
   count(pattern: RegExp): number {
-    return this.lines.filter((line) => pattern.test(line)).length;
+    return this.lines.filter((line) => pattern.test(onScreen(line))).length;
   }
 
+  // Type a line and press Enter.
   send(line: string): void {
-    this.child.stdin.write(`${line}\n`);
+    this.child.stdin.write(`${line}${ENTER}`);
   }
 
   endInput(): void {

@@ -39,20 +39,20 @@ const workshopFanOut = { fanOut: true };
 export const STAGES: readonly Stage[] = [
   {
     folder: '01-chat', name: '01-chat', title: 'the starter: one room, SendMessage and Listen',
-    suites: ['chat', 'robustness', 'bench', 'interop'], flags: 'workshop', features: workshopFanOut,
+    suites: ['chat', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop', features: workshopFanOut,
   },
   {
     folder: 'solutions/01-add-user', name: '01-add-user', title: 'Task 1: AddUser and unique usernames',
-    suites: ['add-user', 'robustness', 'bench', 'interop'], flags: 'workshop', features: { ...workshopFanOut, users: true },
+    suites: ['add-user', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop', features: { ...workshopFanOut, users: true },
   },
   {
     folder: 'solutions/02-direct-message', name: '02-direct-message', title: 'stretch: @username direct messages',
-    suites: ['add-user', 'direct-message', 'robustness', 'bench', 'interop'], flags: 'workshop',
+    suites: ['add-user', 'direct-message', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true },
   },
   {
     folder: 'solutions/03-status-code', name: '03-status-code', title: 'further: a Code enum for AddUser',
-    suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench', 'interop'], flags: 'workshop',
+    suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true, statusEnum: true },
   },
   {

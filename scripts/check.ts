@@ -12,8 +12,10 @@ import { GEN_FLAGS, protoFiles, staleFiles } from './gen';
 import { hintFor, relevantOutput, shorten } from './lib/hints';
 import { ROOT, findStage, shortName, shown, stageNames, userCwd } from './lib/stages';
 import { CHECK_TIMEOUT_MS, runSuites } from './lib/suites';
+import { TASKS, stepOf } from './lib/tasks';
+import { watch } from './lib/watch';
 
-const USAGE = 'Usage: npm run check -- <stage> [folder] [--only <text>]...';
+const USAGE = 'Usage: npm run check -- <stage> [folder] [--all] [--only <text>]... [--watch]';
 const SERVER_WAIT_MS = 20_000; // as long as the suites give a server to start
 const LISTENING = /Server listening on \S+:\d+/;
 // The options every stage passes to the loader (see 01-chat/common.ts).
@@ -29,7 +31,11 @@ const dim = paint(2);
 class Checklist {
   passed = 0;
   failed = 0;
+  firstFailure: { name: string; hint?: string } | undefined;
+  behaviour = false; // past the contract: every check belongs to a step of the task
   private showing = false; // a "… name" line is on screen, to be replaced
+
+  constructor(private readonly stage: string) {}
 
   running(name: string): void {
     if (!process.stdout.isTTY) return;
@@ -38,11 +44,16 @@ class Checklist {
     this.showing = true;
   }
 
+  // A check's line, and under a failed one its hints, the first naming the step
+  // of the task the check belongs to ("Task 1, step 4: …").
   add(name: string, ok: boolean, hints: string[] = []): boolean {
     if (this.showing) process.stdout.write('\r\x1b[2K');
     this.showing = false;
     if (ok) this.passed++;
     else this.failed++;
+    const step = stepOf(this.stage, name, this.behaviour);
+    if (!ok && step && hints.length > 0) hints = [`${step}: ${hints[0]}`, ...hints.slice(1)];
+    if (!ok) this.firstFailure ??= { name, hint: hints[0] };
     console.log(`  ${ok ? green('✓') : red('✗')} ${name}`);
     for (const hint of hints) console.log(`      ${dim(hint)}`);
     return ok;
@@ -139,7 +150,12 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        only: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        watch: { type: 'boolean', short: 'w' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
@@ -155,37 +171,67 @@ async function main(): Promise<number> {
   const dir = positionals[1] ? path.resolve(userCwd(), positionals[1]) : path.join(ROOT, '01-chat');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) fail(`No folder ${shown(dir)} to check.`);
 
-  console.log(`Checking ${shown(dir)} against ${shortName(stage)}\n`);
-  const list = new Checklist();
+  if (values.watch) {
+    // The same check, run again in a child process whenever the folder changes.
+    const args = process.argv.slice(2).filter((arg) => arg !== '--watch' && arg !== '-w');
+    return watch(dir, args);
+  }
+
+  const name = shortName(stage);
+  console.log(`Checking ${shown(dir)} against ${name}${values.all ? ' (--all: with the scale and robustness checks)' : ''}\n`);
+  const list = new Checklist(name);
   if (!(await checkContract(list, dir, stage))) {
     console.log(`\nThe other checks need this to work: fix it, then run the check again.`);
+    summary(list.passed, list.passed + list.failed, list.firstFailure);
     return 1;
   }
 
-  console.log(dim(`\n  What ${shortName(stage)} should do (this takes a minute or two):`));
-  const { checks, problems } = await runSuites(dir, stage, {
+  console.log(dim(`\n  What ${name} should do:`));
+  list.behaviour = true;
+  const { checks, skipped, problems } = await runSuites(dir, stage, {
     only: values.only,
-    onStart: (name) => list.running(name),
+    all: values.all,
+    onStart: (check) => list.running(check),
     onCheck: (check) => list.add(check.name, check.ok, check.ok ? [] : [hintFor(check, CHECK_TIMEOUT_MS)]),
   });
+  list.behaviour = false; // a problem of the run is no step of the task
   for (const problem of problems) list.add('the checks run to the end', false, [shorten(problem)]);
   if (checks.length === 0 && problems.length === 0) {
-    console.log(values.only ? '  No check matches --only.' : `  No behaviour checks exist for ${shortName(stage)} yet.`);
+    console.log(values.only ? '  No check matches --only.' : `  No behaviour checks exist for ${name} yet.`);
     return 2;
   }
 
   const total = list.passed + list.failed;
-  if (list.failed === 0) {
-    console.log(green(`\nAll ${total} checks passed: ${shown(dir)} does what ${shortName(stage)} asks.`));
+  const folder = positionals[1] ? ` ${positionals[1]}` : '';
+  // --only: say what ran, and never that the stage is done.
+  const ran = skipped > 0 ? ` (--only: ${checks.length} of the ${checks.length + skipped} behaviour checks ran)` : '';
+  summary(list.passed, total, list.firstFailure);
+  if (list.failed === 0 && skipped > 0) {
+    console.log(green(`\nThe ${total} checks that ran passed${ran}.`));
+    console.log(`Check the whole stage: npm run check -- ${name}${folder}${values.all ? ' --all' : ''}`);
     return 0;
   }
-  console.log(red(`\n${list.failed} of ${total} checks failed.`));
+  if (list.failed === 0) {
+    console.log(green(`\nAll ${total} checks passed: ${shown(dir)} does what ${name} asks.`));
+    const next = TASKS[name]?.next;
+    if (next) console.log(`Next: ${next}`);
+    if (!positionals[1] && name !== '01-chat') console.log(`Compare with the solution: npm run diff -- 01-chat ${name}`);
+    if (!values.all) console.log(dim(`Also for instructors and the curious: npm run check -- ${name}${folder} --all (scale and robustness, a few minutes)`));
+    return 0;
+  }
+  console.log(red(`\n${list.failed} of ${total} checks failed${ran}.`));
   const firstFailed = checks.find((check) => !check.ok);
   if (firstFailed) {
-    const folder = positionals[1] ? ` ${positionals[1]}` : '';
-    console.log(`Run one check again: npm run check -- ${shortName(stage)}${folder} --only ${JSON.stringify(firstFailed.name)}`);
+    console.log(`Run one check again: npm run check -- ${name}${folder} --only ${JSON.stringify(firstFailed.name)}`);
   }
   return 1;
+}
+
+// How a run under --watch ends: the score ("7/9 ✓") and the first check to fix.
+function summary(passed: number, total: number, first: Checklist['firstFailure']): void {
+  if (!process.env.CHAT_CHECK_WATCHED) return;
+  console.log(`\n${passed}/${total} ✓`);
+  if (first) console.log(`First to fix: ${first.name}${first.hint ? `\n  ${first.hint}` : ''}`);
 }
 
 // Ctrl+C or a kill: leave through 'exit', where the server and the suites we

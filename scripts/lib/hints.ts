@@ -1,7 +1,7 @@
 // One-line hints for `npm run check`: what a failed check expected and what
 // happened instead, boiled down from tap's details or from a process's output.
 import { status } from '@grpc/grpc-js';
-import type { Result } from './tap';
+import type { Result } from './results';
 
 const MAX_HINT = 200; // characters
 
@@ -32,9 +32,15 @@ export function firstFailure(result: Result): Result {
   return result;
 }
 
+// A YAML value of tap's details as one line of text.
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 export function hintFor(check: Result, timeoutMs: number): string {
   const failure = firstFailure(check);
-  const { diag } = failure;
+  const diag = Object.fromEntries(Object.entries(failure.diag).map(([key, value]) => [key, text(value)]));
   const context = `${check.name} ${failure.name}`;
   const label = GENERIC.has(failure.name) || failure === check ? '' : `${failure.name}: `;
   if (diag.expired !== undefined) {
@@ -50,7 +56,7 @@ export function hintFor(check: Result, timeoutMs: number): string {
     return shorten(label + expectedGot(diag.wanted, diag.found, context, failure.name));
   }
   if (diag.code !== undefined && diag.details !== undefined) {
-    return shorten(`the call failed with ${statusName(diag.code)}: ${diag.details}`);
+    return shorten(`the call failed with ${statusName(diag.code)}: ${withoutGrpcNotes(diag.details)}`);
   }
   if (failure.name === 'test unfinished' || failure.name.startsWith('child test left in queue')) {
     return 'did not finish: the check ended before its processes did';
@@ -83,6 +89,11 @@ function statusIn(value: string, context: string): string | undefined {
   if (!/^\d+$/.test(value)) return undefined;
   const name = status[Number(value)];
   return name !== undefined && new RegExp(`\\b${name}\\b`).test(context) ? name : undefined;
+}
+
+// grpc-js appends its resolver's internals to some details ("… Resolution note: …").
+export function withoutGrpcNotes(details: string): string {
+  return details.replace(/[\s:(]*Resolution note:[\s\S]*$/, '');
 }
 
 function statusName(code: string): string {

@@ -6,15 +6,17 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, stages } from './stages';
 import { relevantOutput } from './hints';
-import { TapReader, type Result } from './tap';
+import { NEVER_CHECKED, TASK_SUITES } from './tasks';
+import { readResults, type Result } from './results';
 import { RUN_TS } from '../../lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
 
 // The stage suites: the test files that use forStages, earliest stage first, so the
-// checklist reads in the order of the tasks.
-export function stageSuites(): string[] {
+// checklist reads in the order of the tasks. Without `all`, only those that check a
+// task (scripts/lib/tasks.ts); with it, the machinery's too (scale, robustness).
+export function stageSuites(all = false): string[] {
   const testDir = path.join(ROOT, 'test');
   const order = stages();
   const firstStage = (source: string) => {
@@ -23,7 +25,8 @@ export function stageSuites(): string[] {
   };
   return fs
     .readdirSync(testDir)
-    .filter((file) => file.endsWith('.test.ts'))
+    .filter((file) => file.endsWith('.test.ts') && !NEVER_CHECKED.includes(file))
+    .filter((file) => all || TASK_SUITES.includes(file))
     .map((file) => ({ file: path.join(testDir, file), source: fs.readFileSync(path.join(testDir, file), 'utf8') }))
     .filter(({ source }) => /^forStages\(/m.test(source))
     .sort((a, b) => firstStage(a.source) - firstStage(b.source) || a.file.localeCompare(b.file))
@@ -32,11 +35,13 @@ export function stageSuites(): string[] {
 
 export interface SuiteRun {
   checks: Result[]; // one per behaviour, in the order they ran
+  skipped: number; // checks of the stage that --only left out
   problems: string[]; // anything that kept the suites themselves from running
 }
 
 export interface RunOptions {
   only?: string[]; // run only the checks whose name contains one of these (any case)
+  all?: boolean; // the machinery's suites too
   onStart?(name: string): void;
   onCheck?(check: Result): void;
 }
@@ -64,7 +69,7 @@ function childEnv(dir: string, stage: string, only: string[]): NodeJS.ProcessEnv
 }
 
 export function runSuites(dir: string, stage: string, options: RunOptions = {}): Promise<SuiteRun> {
-  const child = spawn(process.execPath, [...RUN_TS, RUNNER, ...stageSuites()], {
+  const child = spawn(process.execPath, [...RUN_TS, RUNNER, ...stageSuites(options.all)], {
     cwd: ROOT,
     env: childEnv(dir, stage, options.only ?? []),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,32 +77,39 @@ export function runSuites(dir: string, stage: string, options: RunOptions = {}):
   const stop = () => child.kill();
   process.on('exit', stop); // never leave the suites running behind us
   const checks: Result[] = [];
-  const reader = new TapReader({
+  let skipped = 0;
+  const reading = readResults({
     started: (name, depth) => {
       if (depth === 1) options.onStart?.(name);
     },
     finished: (result) => {
-      if (result.depth !== 1 || result.skip) return;
-      checks.push(result);
-      options.onCheck?.(result);
+      if (result.depth !== 1) return;
+      if (result.skip) skipped++;
+      else {
+        checks.push(result);
+        options.onCheck?.(result);
+      }
     },
   });
   const stderr: string[] = [];
-  readline.createInterface({ input: child.stdout }).on('line', (line) => reader.line(line));
+  child.stdout.pipe(reading.parser);
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  const parsed = new Promise<void>((resolve) => reading.parser.on('complete', () => resolve()));
   return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
+    child.on('close', async (code, signal) => {
       process.off('exit', stop);
+      await parsed;
       const problems: string[] = [];
       // A failure at the top level with no checks under it: a suite did not load.
-      for (const result of reader.end()) {
+      for (const result of reading.results) {
         if (!result.ok && result.children.length === 0) problems.push(relevantOutput(result.name));
       }
-      if (reader.bailedOut !== undefined) problems.push(`the run stopped early: ${reader.bailedOut}`);
+      const bailedOut = reading.bailedOut();
+      if (bailedOut !== undefined) problems.push(`the run stopped early: ${bailedOut}`);
       if (signal || (code !== 0 && code !== 1) || (code === 1 && checks.every((c) => c.ok) && problems.length === 0)) {
         problems.push(`the test run ended with ${signal ?? `exit code ${code}`}: ${relevantOutput(stderr.join('\n')) || 'no message'}`);
       }
-      resolve({ checks, problems });
+      resolve({ checks, skipped, problems });
     });
   });
 }

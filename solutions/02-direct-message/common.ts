@@ -5,6 +5,11 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/chat';
 
+// grpc-js logs some failures itself before it hands them to our code, which says
+// what went wrong in its own words (a port in use: "E No address added out of
+// total 1 resolved"). Its log is for debugging: GRPC_VERBOSITY=DEBUG shows it.
+if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
 // Load chat.proto at run time. grpc-js turns it into a client class (proto.chat.Chat)
 // and a service definition (proto.chat.Chat.service) for the server. The types in
 // ./generated describe exactly what this returns; they are made with the same options,

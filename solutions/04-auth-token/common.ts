@@ -6,6 +6,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/chat';
 import type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
 
+// grpc-js logs some failures itself before it hands them to our code, which says
+// what went wrong in its own words (a port in use: "E No address added out of
+// total 1 resolved"). Its log is for debugging: GRPC_VERBOSITY=DEBUG shows it.
+if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
 // The metadata header that carries the session token on a Stream call. Metadata
 // keys are lower case on the wire (HTTP/2 headers), so use lower case everywhere.
 export const TOKEN_HEADER = 'x-chat-token';

@@ -4,6 +4,11 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/chat';
 
+// grpc-js logs some failures itself before it hands them to our code, which says
+// what went wrong in its own words (a port in use: "E No address added out of
+// total 1 resolved"). Its log is for debugging: GRPC_VERBOSITY=DEBUG shows it.
+if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
 // The loader options. They match the flags the types in ./generated were made with
 // (see README.md), so those types describe exactly the objects we get at run time.
 export const LOADER_OPTIONS: protoLoader.Options = {

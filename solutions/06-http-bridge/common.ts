@@ -6,6 +6,11 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/messenger';
 import type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
 
+// grpc-js logs some failures itself before it hands them to our code, which says
+// what went wrong in its own words (a port in use: "E No address added out of
+// total 1 resolved"). Its log is for debugging: GRPC_VERBOSITY=DEBUG shows it.
+if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
 // Load messenger.proto at run time (see 01-chat's common.ts for the options).
 // Its `import "google/protobuf/timestamp.proto"` needs no include path: protobufjs
 // ships the well-known types. Your own imports would need `includeDirs`.

@@ -4,14 +4,39 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
 import { RawClient, type LoadOptions } from './grpc';
-import { Proc, startClient, startServer } from '../../lib/processes';
+import { Proc, onScreen, startClient, startServer } from '../../lib/processes';
 import { ROOT } from '../../lib/stages';
 
 export const CONNECTED = /Type a message/;
 export const ASKED_NAME = /Pick a username/;
+export const TAKEN = 'Username taken, please choose another.';
 
 // A client built from a contract of the Python workshop (test/fixtures/python-workshop).
 export const pythonProto = (stage: string) => path.join(ROOT, 'test/fixtures/python-workshop', `${stage}.proto`);
+
+// Resolves once the client asks for a name for the `times`th time. A question
+// counts once however often it is redrawn: the earlier ones must have ended
+// their line (prompts ends it when the answer is submitted).
+export async function asked(proc: Proc, times: number): Promise<void> {
+  let from = 0;
+  for (let i = 1; i < times; i++) {
+    await proc.waitFor(ASKED_NAME, { from, ended: true });
+    from = proc.lines.findIndex((line, index) => index >= from && ASKED_NAME.test(onScreen(line))) + 1;
+  }
+  await proc.waitFor(ASKED_NAME, { from });
+}
+
+type Started = Awaited<ReturnType<typeof startServer>>;
+
+// One server for a group of checks that do not disturb each other (each uses names
+// of its own): started by the first check that asks for it, stopped with the group.
+export function sharedServer(group: Test, dir: string): () => Promise<Started> {
+  let started: Promise<Started> | undefined;
+  group.teardown(async () => {
+    if (started) await (await started.catch(() => undefined))?.server.stop();
+  });
+  return () => (started ??= startServer(dir));
+}
 
 export function chat(t: Test, dir: string) {
   return {
@@ -34,12 +59,14 @@ export function chat(t: Test, dir: string) {
       return client;
     },
 
-    // A client of a stage with usernames: it answers the name prompt and is in the chat.
+    // A client of a stage with usernames: it answers the name prompt once it is
+    // asked, and is in the chat once it says so after that.
     async joinAs(address: string, username: string): Promise<Proc> {
       const client = this.client(address, username);
       await client.waitFor(ASKED_NAME);
+      const typed = client.lines.length;
       client.send(username);
-      await client.waitFor(CONNECTED);
+      await client.waitFor(CONNECTED, { from: typed });
       return client;
     },
 
