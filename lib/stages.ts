@@ -25,6 +25,15 @@ export type Flags =
   | 'chatter' // Chatter's flags: --host, --tls, --ca, rooms
   | 'messenger'; // the messenger task: --host, --http
 
+// What `npm run check` says about a stage's task: where its text is, the step of
+// the text each check belongs to (by the start of the check's name), and what to
+// do once the stage passes.
+export interface Task {
+  title: string;
+  steps?: Record<string, string>;
+  next?: string;
+}
+
 export interface Stage {
   folder: string; // relative to the repository root, with '/'
   name: string; // what people type: the folder without "solutions/"
@@ -32,7 +41,19 @@ export interface Stage {
   suites: string[]; // the test files (test/<suite>.test.ts) whose forStages blocks check it
   flags: Flags;
   features: Features;
+  task?: Task; // for npm run check's hints
 }
+
+// Suites by what `npm run check` does with them. A suite a stage lists checks its
+// task, unless it is named here:
+// - the machinery the starter already has (scale, robustness, interop with the
+//   original exercises' programs): checked only with `npm run check -- … --all`;
+// - the reference solutions' own choices, which the task texts leave open: never
+//   run against an attendee's folder.
+export const MACHINERY_SUITES = ['robustness', 'bench', 'interop'];
+export const SOLUTION_SUITES = ['solutions'];
+
+const README = '01-chat/README.md';
 
 const workshopFanOut = { fanOut: true };
 
@@ -40,20 +61,48 @@ export const STAGES: readonly Stage[] = [
   {
     folder: '01-chat', name: '01-chat', title: 'the starter: one room, SendMessage and Listen',
     suites: ['chat', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop', features: workshopFanOut,
+    task: { title: `the starter (${README}, "Run it")`, next: `Task 1 in ${README}; then: npm run check -- 01-add-user` },
   },
   {
     folder: 'solutions/01-add-user', name: '01-add-user', title: 'Task 1: AddUser and unique usernames',
     suites: ['add-user', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop', features: { ...workshopFanOut, users: true },
+    task: {
+      title: 'Task 1',
+      steps: {
+        'chat.proto declares the RPCs': 'Task 1, step 1',
+        'generated/ matches': 'Task 1, step 2',
+        'messages show who sent them': 'Task 1, step 4',
+        'AddUser answers a taken name': 'Task 1, step 3',
+        'a taken name makes the client ask again': 'Task 1, step 4',
+        'bad names get INVALID_ARGUMENT': 'Task 1, step 3',
+        'the client shows why a name is refused': 'Task 1, step 4',
+      },
+      next: `the stretch task ("Stretch: direct messages" in ${README}); then: npm run check -- 02-direct-message`,
+    },
   },
   {
     folder: 'solutions/02-direct-message', name: '02-direct-message', title: 'stretch: @username direct messages',
     suites: ['add-user', 'direct-message', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true },
+    task: {
+      title: 'Stretch',
+      steps: {
+        'a direct message reaches its target': 'Stretch',
+        'a direct message to nobody': 'Stretch',
+        'the sender is the name added': 'Stretch',
+      },
+      next: `the further task ("Further: a status-code enum" in ${README}); then: npm run check -- 03-status-code`,
+    },
   },
   {
     folder: 'solutions/03-status-code', name: '03-status-code', title: 'further: a Code enum for AddUser',
     suites: ['add-user', 'direct-message', 'status-code', 'robustness', 'bench', 'interop', 'solutions'], flags: 'workshop',
     features: { ...workshopFanOut, users: true, releasesNames: true, directMessages: true, statusEnum: true },
+    task: {
+      title: 'Further',
+      steps: { 'AddUser answers with an enum code': 'Further', 'the client decides by the code': 'Further' },
+      next: 'the additional exercises (additional-exercises/README.md)',
+    },
   },
   {
     folder: 'solutions/04-auth-token', name: '04-auth-token', title: 'exercise: login, session tokens, events',
@@ -118,6 +167,30 @@ export class Registry {
   // Every suite any stage lists, earliest stage first: the order of the checklist.
   suites(): string[] {
     return [...new Set(this.stages.flatMap((stage) => stage.suites))];
+  }
+
+  // The suites `npm run check` runs against a folder: those that check a task, and
+  // with `all` the machinery's too; never the solutions' own.
+  checkSuites(all = false): string[] {
+    return this.suites().filter((suite) => !SOLUTION_SUITES.includes(suite) && (all || !MACHINERY_SUITES.includes(suite)));
+  }
+
+  // The step of a task a check belongs to ("Task 1, step 4"), for the checker's
+  // hints. A behaviour check keeps its task in later stages (Task 1's checks run for
+  // 02 too), so every task is searched, and a check no task lists gets the checked
+  // stage's title; a contract check belongs to the stage checked. Undefined for a
+  // stage without a task.
+  stepOf(name: string, check: string, behaviour = true): string | undefined {
+    const task = this.find(name)?.task;
+    if (!task) return undefined;
+    const matching = (stage?: Stage) =>
+      Object.entries(stage?.task?.steps ?? {}).find(([start]) => check.startsWith(start))?.[1];
+    if (!behaviour) return matching(this.find(name));
+    for (const stage of this.stages) {
+      const step = matching(stage);
+      if (step) return step;
+    }
+    return task.title;
   }
 }
 

@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { Proc } from '../lib/processes';
 import { GEN_FLAGS, protoFiles, staleFiles } from './gen';
 import { hintFor, relevantOutput, shorten } from './lib/hints';
+import { registry } from '../lib/stages';
 import { ROOT, findStage, shortName, shown, stageNames, userCwd } from './lib/stages';
 import { CHECK_TIMEOUT_MS, runSuites } from './lib/suites';
-import { TASKS, stepOf } from './lib/tasks';
 import { watch } from './lib/watch';
 
 const USAGE = 'Usage: npm run check -- <stage> [folder] [--all] [--only <text>]... [--watch]';
@@ -51,7 +51,7 @@ class Checklist {
     this.showing = false;
     if (ok) this.passed++;
     else this.failed++;
-    const step = stepOf(this.stage, name, this.behaviour);
+    const step = registry.stepOf(this.stage, name, this.behaviour);
     if (!ok && step && hints.length > 0) hints = [`${step}: ${hints[0]}`, ...hints.slice(1)];
     if (!ok) this.firstFailure ??= { name, hint: hints[0] };
     console.log(`  ${ok ? green('✓') : red('✗')} ${name}`);
@@ -213,7 +213,7 @@ async function main(): Promise<number> {
   }
   if (list.failed === 0) {
     console.log(green(`\nAll ${total} checks passed: ${shown(dir)} does what ${name} asks.`));
-    const next = TASKS[name]?.next;
+    const next = registry.find(name)?.task?.next;
     if (next) console.log(`Next: ${next}`);
     if (!positionals[1] && name !== '01-chat') console.log(`Compare with the solution: npm run diff -- 01-chat ${name}`);
     if (!values.all) console.log(dim(`Also for instructors and the curious: npm run check -- ${name}${folder} --all (scale and robustness, a few minutes)`));

@@ -1,7 +1,7 @@
 // What the reference solutions do beyond what their task texts ask: their own
 // name rules and wordings, the Python workshop's contracts, names freed or kept when
 // a user leaves. The task texts leave these open, so `npm run check` never runs this
-// file against an attendee's folder (scripts/lib/tasks.ts); npm test runs it on the
+// file against an attendee's folder (SOLUTION_SUITES in lib/stages.ts); npm test runs it on the
 // solutions.
 import * as grpc from '@grpc/grpc-js';
 import { ASKED_NAME, TAKEN, chat, pythonProto, sharedServer } from './lib/chat';

@@ -64,7 +64,8 @@ t.test('a new stage is one registry entry plus its folder', async (t) => {
   for (const stage of STAGES) fs.symlinkSync(registry.dir(stage), path.join(root, stage.folder), 'dir');
   const extra: Stage = {
     folder: 'solutions/07-extra', name: '07-extra', title: 'a stage added for this test',
-    suites: ['bench'], flags: 'workshop', features: { fanOut: true, users: true },
+    suites: ['bench', 'extra'], flags: 'workshop', features: { fanOut: true, users: true },
+    task: { title: 'Exercise 08', steps: { 'the extra check': 'Exercise 08, step 2' } },
   };
   fs.cpSync(path.join(ROOT, 'solutions/03-status-code'), path.join(root, extra.folder), { recursive: true });
   const withExtra = new Registry([...STAGES, extra], root);
@@ -74,6 +75,11 @@ t.test('a new stage is one registry entry plus its folder', async (t) => {
   t.equal(withExtra.find('solutions/07-extra/'), extra, 'and by folder');
   t.same(withExtra.range('solutions/07-scale-out', 'solutions/07-extra'), [STAGES.at(-1), extra], 'forStages ranges reach it');
   t.ok(withExtra.checkedBy('bench').includes(extra), 'the suites it lists check it');
+  t.ok(withExtra.checkSuites().includes('extra'), 'npm run check runs its own suite as a task check');
+  t.notOk(withExtra.checkSuites().includes('bench'), 'and the machinery suites only with --all');
+  t.ok(withExtra.checkSuites(true).includes('bench'));
+  t.equal(withExtra.stepOf('07-extra', 'the extra check works'), 'Exercise 08, step 2', 'its hints name its steps');
+  t.equal(withExtra.stepOf('07-extra', 'some other check'), 'Exercise 08', 'or its title');
   t.equal(withExtra.ofDir(path.join(root, extra.folder)), extra, 'its folder is known');
   t.same(stageDirs(withExtra).at(-1), path.join(root, extra.folder), 'npm run gen regenerates it');
   // Without the entry, the folder is not a stage: the registry is the only list.

@@ -1,36 +1,22 @@
 // Run the stage suites of test/ against one folder, in a child process, and read
 // their results as they come (scripts/lib/run-suites.ts is that child).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { ROOT, stages } from './stages';
+import { ROOT } from './stages';
+import { registry } from '../../lib/stages';
 import { relevantOutput } from './hints';
-import { NEVER_CHECKED, TASK_SUITES } from './tasks';
 import { readResults, type Result } from './results';
 import { RUN_TS } from '../../lib/processes';
 
 const RUNNER = path.join(__dirname, 'run-suites.ts');
 export const CHECK_TIMEOUT_MS = Number(process.env.CHAT_CHECK_TIMEOUT_MS) || 120_000;
 
-// The stage suites: the test files that use forStages, earliest stage first, so the
-// checklist reads in the order of the tasks. Without `all`, only those that check a
-// task (scripts/lib/tasks.ts); with it, the machinery's too (scale, robustness).
+// The stage suites `npm run check` runs (lib/stages.ts says which), earliest stage
+// first, so the checklist reads in the order of the tasks. Without `all`, those that
+// check a task; with it, the machinery's too (scale, robustness).
 export function stageSuites(all = false): string[] {
-  const testDir = path.join(ROOT, 'test');
-  const order = stages();
-  const firstStage = (source: string) => {
-    const found = [...source.matchAll(/forStages\(\s*'([^']+)'/g)].map((m) => order.indexOf(m[1]));
-    return Math.min(...found.filter((i) => i >= 0), order.length);
-  };
-  return fs
-    .readdirSync(testDir)
-    .filter((file) => file.endsWith('.test.ts') && !NEVER_CHECKED.includes(file))
-    .filter((file) => all || TASK_SUITES.includes(file))
-    .map((file) => ({ file: path.join(testDir, file), source: fs.readFileSync(path.join(testDir, file), 'utf8') }))
-    .filter(({ source }) => /^forStages\(/m.test(source))
-    .sort((a, b) => firstStage(a.source) - firstStage(b.source) || a.file.localeCompare(b.file))
-    .map(({ file }) => file);
+  return registry.checkSuites(all).map((suite) => path.join(ROOT, 'test', `${suite}.test.ts`));
 }
 
 export interface SuiteRun {
