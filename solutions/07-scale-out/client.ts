@@ -177,7 +177,10 @@ function listen(lost?: string): void {
   let over = false;
   // We are subscribed once the server has the call: at its response headers, or
   // HEADERS_WAIT_MS after the call started from servers that send them late (as 03).
-  void Promise.race([once(stream, 'metadata'), sleep(HEADERS_WAIT_MS)]).then(() => {
+  // After a failover only the headers count: a stream that reached a replica which
+  // is itself going away must not be announced before it fails too.
+  const subscribed = once(stream, 'metadata');
+  void (lost ? subscribed : Promise.race([subscribed, sleep(HEADERS_WAIT_MS)])).then(() => {
     if (over) return;
     if (lost) show(`Reconnected to the chat through ${stream.getPeer()} as ${username} (${lost}).`);
     else show(`Connected to the chat server at ${host} (through ${stream.getPeer()}). Type a message and press Enter (Ctrl+D quits).`);
