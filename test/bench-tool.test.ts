@@ -6,6 +6,7 @@ import t from 'tap';
 import type { Report } from '../bench/report';
 import { bench, TINY } from './lib/bench';
 import { Proc } from '../lib/processes';
+import { haveRedis } from '../lib/redis';
 import { ROOT } from './lib/stages';
 
 // The bench tool itself, on the default stage (not part of an attendee's check).
@@ -147,4 +148,27 @@ t.test('bench:flood measures a flooder next to readers, with and without the lim
   t.teardown(() => usage.stop());
   t.equal((await usage.exited).code, 2);
   t.match(usage.output, /Usage: npm run bench:flood/);
+});
+
+// npm run bench:replicas (bench/replicas.ts): 03 alone, then 07 with one and two
+// replicas on one real Redis, at a tiny size.
+t.test('bench:replicas measures 07 with replicas on one Redis next to 03', async (t) => {
+  if (!haveRedis(t, 'the bench:replicas test')) return;
+  const run = new Proc('bench:replicas', ROOT, 'bench/replicas.ts',
+    ['--listeners', '20', '--channels', '4', '--messages', '20', '--rounds', '1', '--replicas', '1,2', '--json']);
+  t.teardown(() => run.stop());
+  t.equal((await run.exited).code, 0, 'exit 0');
+  const json = run.lines.filter((line) => !line.startsWith('bench: ')).join('\n');
+  const { rows } = JSON.parse(json) as { rows: Array<{ setup: string; perSecond: number; correct: boolean }> };
+  t.same(rows.map((row) => row.setup), [
+    '03-status-code, one process', '07-scale-out, 1 replica, one Redis', '07-scale-out, 2 replicas, one Redis',
+  ]);
+  for (const row of rows) {
+    t.ok(row.correct, `${row.setup}: every message to every listener once, in one order`);
+    t.ok(row.perSecond > 0, 'a rate was measured');
+  }
+  const usage = new Proc('bench:replicas', ROOT, 'bench/replicas.ts', ['--replicas', 'two']);
+  t.teardown(() => usage.stop());
+  t.equal((await usage.exited).code, 2);
+  t.match(usage.output, /Usage: npm run bench:replicas/);
 });

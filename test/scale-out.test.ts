@@ -9,7 +9,7 @@ import type { Test } from 'tap';
 import { chat, CONNECTED } from './lib/chat';
 import { Collector, RawClient, statusOf, type Fields } from './lib/grpc';
 import { freePorts, runScript, startServer, type Proc } from '../lib/processes';
-import { RedisServer, REDIS_INSTALL, redisInstalled } from '../lib/redis';
+import { haveRedis, RedisServer } from '../lib/redis';
 import { forStages, ROOT } from './lib/stages';
 
 const LEASE_MS = 2000; // small, so that a crashed replica's names free quickly here
@@ -57,13 +57,7 @@ function scaleOut(t: Test, dir: string) {
 }
 
 forStages('solutions/07-scale-out', 'solutions/07-scale-out', (t, dir) => {
-  if (!redisInstalled()) {
-    const why = `redis-server is not installed, so scale-out.test.ts (exercise 07) did NOT run: ${REDIS_INSTALL}`;
-    // The one test that may be left out on a laptop; never in CI, which installs it (.ci/run).
-    if (process.env.CI) t.fail(why);
-    else t.test('scale-out.test.ts: 07-scale-out with real Redis', { skip: why }, () => {});
-    return;
-  }
+  if (!haveRedis(t, 'scale-out.test.ts (exercise 07 with real Redis)')) return;
   t.test('30 listeners on 3 replicas get every broadcast once, in one order', async (t) => {
     const chat = scaleOut(t, dir);
     const redis = await RedisServer.start(t);
